@@ -1,0 +1,105 @@
+"""The document model every extractor produces and every parser reads.
+
+An extractor returns an :class:`Extraction`: metadata plus an ordered list of
+:class:`Block` objects whose text holds no footnote markers.  Markers are kept
+apart as :class:`Marker` objects with the offset, inside their block, of the
+character they follow, so ``2021-2025<sup>3</sup>`` becomes the text
+``2021-2025`` with a marker ``3`` at offset 9, never ``2021-20253``.
+
+:func:`assemble` turns an extraction into a :class:`Document`: the blocks are
+joined by blank lines into one ``text`` and each block and marker receives its
+offsets into that text, which every later table uses for provenance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+BLOCK_KINDS = ("heading", "paragraph", "list_item", "footnote", "comment", "caption")
+BLOCK_SEPARATOR = "\n\n"
+
+
+@dataclass
+class Marker:
+    """A footnote marker: ``label`` stood right after ``text[offset - 1]`` of its block."""
+
+    label: str
+    offset: int
+    page: int | None = None
+
+
+@dataclass
+class Block:
+    """A heading, paragraph, list item, footnote body, reader comment or caption.
+
+    ``label`` is the footnote's label ("3", "*", "a") for footnote blocks.
+    ``start``/``end`` are filled in by :func:`assemble`.
+    """
+
+    kind: str
+    text: str
+    page: int | None = None
+    label: str | None = None
+    markers: list[Marker] = field(default_factory=list)
+    start: int = 0
+    end: int = 0
+
+    def __post_init__(self) -> None:
+        if self.kind not in BLOCK_KINDS:
+            raise ValueError(f"unknown block kind {self.kind!r}; expected one of {BLOCK_KINDS}")
+
+
+@dataclass
+class Extraction:
+    """What an extractor found in one input, before offsets are assigned."""
+
+    blocks: list[Block]
+    title: str | None = None
+    published: str | None = None  # ISO date, YYYY-MM-DD
+    language: str | None = None
+    n_pages: int | None = None
+
+
+@dataclass
+class Document:
+    """One publication's text, blocks and markers, with offsets into ``text``."""
+
+    doc_id: str
+    text: str
+    blocks: list[Block]
+    title: str | None = None
+    published: str | None = None
+    language: str | None = None
+    n_pages: int | None = None
+
+    @property
+    def markers(self) -> list[tuple[Block, Marker]]:
+        return [(block, marker) for block in self.blocks for marker in block.markers]
+
+    def marker_offset(self, block: Block, marker: Marker) -> int:
+        """The marker's offset in the document text."""
+        return block.start + marker.offset
+
+
+def assemble(doc_id: str, extraction: Extraction) -> Document:
+    """Join the blocks into one text and assign each block its offsets."""
+    pieces: list[str] = []
+    position = 0
+    blocks = [b for b in extraction.blocks if b.text.strip()]
+    for block in blocks:
+        if pieces:
+            pieces.append(BLOCK_SEPARATOR)
+            position += len(BLOCK_SEPARATOR)
+        block.start = position
+        block.end = position + len(block.text)
+        pieces.append(block.text)
+        position = block.end
+    return Document(
+        doc_id=doc_id,
+        text="".join(pieces),
+        blocks=blocks,
+        title=extraction.title,
+        published=extraction.published,
+        language=extraction.language,
+        n_pages=extraction.n_pages,
+    )

@@ -1,0 +1,69 @@
+"""Every output table and column, documented once, as data.
+
+``thb show``, the README's table reference and the documentation test all read
+this mapping; parsers declare their own tables in the same shape and are merged
+in :data:`TABLES`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: dict[str, str]  # column -> description, in output order
+    key: tuple[str, ...] = ("doc_id",)
+
+
+CORE_TABLES = [
+    Table(
+        "documents",
+        "One row per input document, successful or not: where it came from, what it is, and whether extraction worked.",
+        {
+            "doc_id": "Stable id of the publication, derived from its canonical URL or path; the same for every version.",
+            "source": "The path or URL the document was read from.",
+            "url": "Canonical URL when the document came from the web (or declared one), else empty.",
+            "title": "Title from the page metadata, the first heading or the PDF metadata.",
+            "published": "Publication date as an ISO date (YYYY-MM-DD) when one was found.",
+            "language": "ISO 639-1 code of the main text's language.",
+            "content_type": "Type detected from the bytes (not the file name): text/html, application/pdf, text/markdown, text/plain, or what else was found.",
+            "sha256": "SHA-256 of the raw bytes; tells versions of one publication apart and names the raw file.",
+            "n_pages": "Pages in a PDF; empty for other types.",
+            "n_chars": "Characters of extracted text.",
+            "status": "'ok', or the failure reason: empty, unsupported_type, encrypted, broken, no_text, timeout, memory_limit, crashed, fetch_failed.",
+            "error": "A readable explanation when status is not 'ok'.",
+            "extracted_at": "UTC time of extraction (ISO 8601).",
+            "pipeline_version": "Version of thb-pipeline that produced the rows.",
+        },
+    ),
+    Table(
+        "blocks",
+        "The document's structure: headings, paragraphs, list items, footnote bodies, reader comments and captions in reading order. Footnote markers are not in the text; see the markers table.",
+        {
+            "doc_id": "Document id (documents.doc_id).",
+            "block_no": "Position of the block in reading order, from 0.",
+            "kind": "heading, paragraph, list_item, footnote, comment or caption.",
+            "page": "Page number (from 1) for PDFs; empty for other types.",
+            "start": "Offset of the block's first character in the document text (blocks joined by blank lines).",
+            "end": "Offset just past the block's last character.",
+            "label": "For footnote blocks, the footnote's label ('3', '*', 'a'); else empty.",
+            "text": "The block's text, without footnote markers.",
+        },
+        key=("doc_id", "block_no"),
+    ),
+    Table(
+        "markers",
+        "Footnote markers found in the text (superscripts, footnote links, [^N]), with where they stood.",
+        {
+            "doc_id": "Document id (documents.doc_id).",
+            "block_no": "The block the marker stands in (blocks.block_no).",
+            "label": "The marker as printed: '3', '*', 'a'.",
+            "page": "Page number for PDFs; empty for other types.",
+            "offset": "Offset in the document text of the position right after the character the marker follows.",
+        },
+        key=("doc_id", "block_no", "offset"),
+    ),
+]
