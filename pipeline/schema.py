@@ -67,3 +67,17 @@ CORE_TABLES = [
         key=("doc_id", "block_no", "offset"),
     ),
 ]
+
+
+def _collect_tables() -> dict[str, Table]:
+    """Core tables plus the tables each parser declares."""
+    tables = list(CORE_TABLES)
+    for module in PARSER_MODULES:
+        tables.extend(__import__(module, fromlist=["TABLES"]).TABLES)
+    return {table.name: table for table in tables}
+
+
+# Parsers that add tables; their modules must import without loading spaCy or Prefect.
+PARSER_MODULES: list[str] = []
+
+TABLES: dict[str, Table] = _collect_tables()

@@ -1,0 +1,99 @@
+"""``thb``: a thin command line over the library.
+
+Only typer is imported at start; pandas, Prefect and spaCy are imported by the
+commands that need them, so ``thb --help`` and ``thb show`` answer at once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(help="thb-pipeline: anti-trafficking publications in, reviewable tables out.",
+                  no_args_is_help=True, add_completion=False)
+
+OutOption = Annotated[Optional[Path], typer.Option("--out", help="Folder for the output tables [default: extracted]")]
+
+
+@app.command("run")
+def run_command(
+    sources: Annotated[Optional[list[str]], typer.Argument(help="Files, folders (recursive) or http(s) URLs. Default: the bundled sample corpus.", show_default=False)] = None,
+    out: OutOption = None,
+    raw: Annotated[Optional[Path], typer.Option(help="Folder for the raw store [default: raw]")] = None,
+    pdf_engine: Annotated[Optional[str], typer.Option(help="PDF character source: pdfplumber or pypdfium2 (faster).")] = None,
+    workers: Annotated[Optional[int], typer.Option(help="Extraction worker processes [default: 2]")] = None,
+    timeout: Annotated[Optional[float], typer.Option(help="Seconds one document may take to parse [default: 180]")] = None,
+    nlp: Annotated[Optional[bool], typer.Option("--nlp/--no-nlp", help="Run the entity and figure stage (spaCy) [default: on]")] = None,
+    prefect: Annotated[bool, typer.Option("--prefect/--no-prefect", help="Run as a Prefect flow (reports to PREFECT_API_URL when set).")] = True,
+) -> None:
+    """Extract documents into tables (documents, blocks, markers and the parsers' tables)."""
+    from .run import SourceNotFound
+    from .settings import Settings
+    from .ui import print_summary, progress_bars
+
+    settings = Settings.from_env(out_dir=out, raw_dir=raw, pdf_engine=pdf_engine, workers=workers, timeout_s=timeout, nlp=nlp)
+    if settings.pdf_engine not in ("pdfplumber", "pypdfium2"):
+        raise typer.BadParameter("--pdf-engine must be pdfplumber or pypdfium2")
+    try:
+        with progress_bars() as progress:
+            summary = _run_flow(sources, settings, progress) if prefect else _run_local(sources, settings, progress)
+    except SourceNotFound as error:
+        typer.secho(f"Error: {error}", fg="red", err=True)
+        raise typer.Exit(2) from error
+    print_summary(summary)
+    raise typer.Exit(1 if summary.documents_failed else 0)
+
+
+def _run_local(sources, settings, progress):
+    from .run import ingest
+
+    return ingest(sources, settings, progress)
+
+
+def _run_flow(sources, settings, progress):
+    import os
+    import time
+
+    started = time.monotonic()
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # the temporary local server needs 10-20 s to start on a busy 2-core machine
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    from flows.ingest import ingest, set_progress, settings_dict
+
+    from .run import RunSummary
+
+    set_progress(progress)
+    result = ingest(sources=sources, settings=settings_dict(settings))
+    result["out_dir"] = Path(result["out_dir"])
+    result["seconds"] = time.monotonic() - started  # includes starting Prefect
+    return RunSummary(**result)
+
+
+@app.command("show")
+def show_command(
+    table: Annotated[Optional[str], typer.Argument(help="Table name; omit to list the tables.", show_default=False)] = None,
+    doc: Annotated[Optional[str], typer.Option("--doc", help="Only rows of this doc_id.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Rows to print.")] = 20,
+    out: OutOption = None,
+) -> None:
+    """Print a table in the terminal for a quick look."""
+    from .settings import Settings
+    from .ui import list_tables, print_table
+
+    settings = Settings.from_env(out_dir=out)
+    if table is None:
+        list_tables(settings.out_dir)
+        return
+    if not print_table(settings.out_dir, table, doc=doc, limit=limit):
+        raise typer.Exit(2)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

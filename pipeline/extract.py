@@ -1,0 +1,34 @@
+"""Dispatch an input to the extractor for its content type."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import sniff
+from .errors import EmptyInput, UnsupportedType
+from .model import Extraction
+
+
+def extract_bytes(data: bytes, content_type: str, *, url: str | None = None, pdf_engine: str = "pdfplumber") -> Extraction:
+    """Extract one document's text and structure; raises a PipelineError on bad input."""
+    if content_type == sniff.EMPTY or not data:
+        raise EmptyInput("the input is empty (0 bytes or only white space)")
+    if content_type == sniff.PDF:
+        from .pdf import extract_pdf
+
+        return extract_pdf(data, engine=pdf_engine)
+    if content_type == sniff.HTML:
+        from .html import extract_html
+
+        return extract_html(data, url=url)
+    if content_type in (sniff.MARKDOWN, sniff.PLAIN):
+        from .markdown import extract_markdown
+
+        return extract_markdown(data)
+    if content_type == sniff.XML:
+        raise UnsupportedType("an XML feed or sitemap, not a publication: give its items' URLs instead")
+    raise UnsupportedType(f"content type {content_type} is not supported (PDF, HTML, Markdown and plain text are)")
+
+
+def extract_path(path: Path, content_type: str, *, url: str | None = None, pdf_engine: str = "pdfplumber") -> Extraction:
+    return extract_bytes(Path(path).read_bytes(), content_type, url=url, pdf_engine=pdf_engine)

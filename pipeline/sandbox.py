@@ -1,0 +1,164 @@
+"""Run extraction in worker processes that are stopped at a time and memory limit.
+
+A compressed-stream bomb can take a gigabyte in pdfplumber and a content-stream
+cycle can loop for ever (see notes/stack.md), so no parser runs in the main
+process.  Each worker takes one job at a time over a pipe; the parent kills a
+worker that passes the deadline and starts a fresh one, so one bad file costs
+one row in the documents table and nothing else.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+
+from .errors import ParseMemoryExceeded, ParserCrashed, ParseTimeout, PipelineError, TerminalError
+from .model import Extraction
+
+DEFAULT_TIMEOUT_S = 180.0
+DEFAULT_MEMORY_MB = 3072
+
+
+@dataclass(frozen=True)
+class ExtractJob:
+    key: str
+    path: Path
+    content_type: str
+    url: str | None = None
+
+
+Outcome = Extraction | PipelineError
+
+
+def _worker_main(conn: Connection, memory_bytes: int, pdf_engine: str) -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    from .extract import extract_path
+
+    while True:
+        job = conn.recv()
+        if job is None:
+            return
+        try:
+            result = ("ok", extract_path(job.path, job.content_type, url=job.url, pdf_engine=pdf_engine))
+        except PipelineError as error:
+            result = ("error", error.reason, str(error))
+        except MemoryError:
+            result = ("error", ParseMemoryExceeded.reason, f"parsing needed more than {memory_bytes >> 20} MB")
+        except Exception as error:  # a parser library failing on malformed input
+            result = ("error", "broken", f"the parser failed on this input: {type(error).__name__}: {error}")
+        conn.send((job.key, result))
+
+
+class _Worker:
+    def __init__(self, context, memory_bytes: int, pdf_engine: str) -> None:
+        self._args = (context, memory_bytes, pdf_engine)
+        self.job: ExtractJob | None = None
+        self.started = 0.0
+        self._start()
+
+    def _start(self) -> None:
+        context, memory_bytes, pdf_engine = self._args
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(child, memory_bytes, pdf_engine), daemon=True)
+        self.process.start()
+        child.close()
+
+    def give(self, job: ExtractJob) -> None:
+        self.job, self.started = job, time.monotonic()
+        self.conn.send(job)
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self.process.join(timeout=2)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+
+    def restart(self) -> None:
+        """Kill the process (stuck, dead or bloated) and start a fresh one in its place."""
+        self.process.kill()
+        self.process.join()
+        self.conn.close()
+        self._start()
+
+
+class ExtractionPool:
+    """A small pool of sandboxed extraction workers; use as a context manager."""
+
+    def __init__(self, workers: int = 2, *, timeout_s: float = DEFAULT_TIMEOUT_S,
+                 memory_mb: int = DEFAULT_MEMORY_MB, pdf_engine: str = "pdfplumber") -> None:
+        self.size = max(1, workers)
+        self.timeout_s = timeout_s
+        self.memory_bytes = memory_mb << 20
+        self.pdf_engine = pdf_engine
+        self._context = mp.get_context("spawn")  # the parent may run threads (Prefect): never fork it
+        self._workers: list[_Worker] = []
+
+    def __enter__(self) -> "ExtractionPool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for worker in self._workers:
+            worker.stop()
+        self._workers.clear()
+
+    def run(self, jobs: Iterable[ExtractJob], on_done: Callable[[ExtractJob, Outcome], None] | None = None) -> dict[str, Outcome]:
+        """Extract every job; returns outcomes by job key, in whatever order they finish."""
+        pending = list(jobs)[::-1]
+        outcomes: dict[str, Outcome] = {}
+        while len(self._workers) < min(self.size, len(pending)):
+            self._workers.append(_Worker(self._context, self.memory_bytes, self.pdf_engine))
+        busy: list[_Worker] = []
+        while pending or busy:
+            for worker in self._workers:
+                if worker.job is None and pending:
+                    worker.give(pending.pop())
+                    busy.append(worker)
+            for worker, outcome in self._collect(busy):
+                job = worker.job
+                worker.job = None
+                busy.remove(worker)
+                outcomes[job.key] = outcome
+                if on_done:
+                    on_done(job, outcome)
+        return outcomes
+
+    def _collect(self, busy: list[_Worker]) -> list[tuple[_Worker, Outcome]]:
+        now = time.monotonic()
+        wait_s = max(0.0, min(w.started + self.timeout_s for w in busy) - now)
+        ready = wait([w.conn for w in busy], timeout=wait_s)
+        done = []
+        for worker in list(busy):
+            if worker.conn in ready:
+                done.append((worker, self._receive(worker)))
+            elif time.monotonic() - worker.started >= self.timeout_s:
+                done.append((worker, ParseTimeout(f"parsing took longer than {self.timeout_s:g} s and was stopped")))
+                worker.restart()
+        return done
+
+    def _receive(self, worker: _Worker) -> Outcome:
+        try:
+            _key, (status, *payload) = worker.conn.recv()
+        except (EOFError, OSError):
+            worker.process.join(timeout=5)
+            code = worker.process.exitcode
+            worker.restart()
+            return ParserCrashed(f"the parser process died (exit code {code}) on this input")
+        if status == "ok":
+            return payload[0]
+        reason, message = payload
+        if reason == ParseMemoryExceeded.reason:
+            worker.restart()  # a worker that hit the limit may hold fragmented memory
+        return TerminalError(message, reason=reason)

@@ -1,0 +1,42 @@
+"""Settings, declared once as data.  Each can be set by environment variable or CLI option."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+SAMPLES_DIR = Path(__file__).parent / "samples"
+
+
+@dataclass
+class Settings:
+    out_dir: Path = field(default=Path("extracted"), metadata={"env": "THB_OUT", "help": "Folder for the output tables."})
+    raw_dir: Path = field(default=Path("raw"), metadata={"env": "THB_RAW", "help": "Folder for the raw store."})
+    pdf_engine: str = field(default="pdfplumber", metadata={"env": "THB_PDF_ENGINE", "help": "PDF character source: pdfplumber or pypdfium2."})
+    workers: int = field(default=2, metadata={"env": "THB_WORKERS", "help": "Extraction worker processes."})
+    timeout_s: float = field(default=180.0, metadata={"env": "THB_TIMEOUT", "help": "Seconds one document may take to parse."})
+    memory_mb: int = field(default=3072, metadata={"env": "THB_MEMORY_MB", "help": "Memory one parser process may use."})
+    fetch_timeout_s: float = field(default=60.0, metadata={"env": "THB_FETCH_TIMEOUT", "help": "Overall seconds for fetching one URL."})
+    max_bytes: int = field(default=100 << 20, metadata={"env": "THB_MAX_BYTES", "help": "Largest document fetched or read, in bytes."})
+    nlp: bool = field(default=True, metadata={"env": "THB_NLP", "help": "Run the entity and figure stage (spaCy)."})
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Settings":
+        values = {}
+        for f in fields(cls):
+            raw = os.environ.get(f.metadata["env"])
+            if raw is not None:
+                values[f.name] = _convert(f.type, raw)
+        types = {f.name: f.type for f in fields(cls)}
+        for name, value in overrides.items():
+            if value is not None:
+                values[name] = _convert(types[name], value) if isinstance(value, str) else value
+        return cls(**values)
+
+
+def _convert(type_name: str, raw: str):
+    if type_name == "bool":
+        return raw.strip().lower() not in ("0", "false", "no", "off", "")
+    converters = {"int": int, "float": float, "Path": Path}
+    return converters.get(type_name, str)(raw)

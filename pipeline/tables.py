@@ -1,0 +1,116 @@
+"""Write the output tables: Parquet files and one SQLite database, atomically.
+
+A run replaces the rows of the documents it processed and keeps every other
+document's rows, so processing an input twice gives one set of rows and a
+changed input replaces its own.  Each Parquet file and the SQLite database are
+written to a temporary file and renamed into place: a killed run leaves the
+previous tables readable.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from .schema import TABLES, Table
+
+SQLITE_NAME = "thb.sqlite"
+
+
+def parquet_path(out_dir: Path, table: str) -> Path:
+    return Path(out_dir) / f"{table}.parquet"
+
+
+def empty_frame(table: Table) -> pd.DataFrame:
+    return pd.DataFrame({column: pd.Series(dtype="object") for column in table.columns})
+
+
+def read_table(out_dir: Path | str, name: str) -> pd.DataFrame:
+    """A table as last written, or an empty frame with its columns."""
+    path = parquet_path(Path(out_dir), name)
+    if path.exists():
+        return pd.read_parquet(path)
+    return empty_frame(TABLES[name])
+
+
+def to_frame(table: Table, rows: Iterable[Mapping]) -> pd.DataFrame:
+    """Rows as a frame with exactly the table's documented columns, in order."""
+    frame = pd.DataFrame.from_records(list(rows), columns=list(table.columns))
+    return frame if len(frame) else empty_frame(table)
+
+
+def merge_rows(old: pd.DataFrame, new: pd.DataFrame, replaced_docs: set[str]) -> pd.DataFrame:
+    """Old rows of documents not processed this run, then the new rows."""
+    kept = old[~old["doc_id"].isin(replaced_docs)] if len(old) else old
+    frames = [f for f in (kept, new) if len(f)]
+    if not frames:
+        return new
+    merged = pd.concat(frames, ignore_index=True)
+    return merged.sort_values(list(_sort_key(new.columns)), kind="stable", ignore_index=True)
+
+
+def _sort_key(columns) -> list[str]:
+    return [c for c in ("doc_id", "block_no", "footnote", "start") if c in columns][:2] or ["doc_id"]
+
+
+def write_tables(out_dir: Path | str, rows_by_table: Mapping[str, Iterable[Mapping]], processed_docs: set[str]) -> dict[str, int]:
+    """Merge this run's rows into the stored tables and write them; returns row counts."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    frames: dict[str, pd.DataFrame] = {}
+    for name, table in TABLES.items():
+        new = to_frame(table, rows_by_table.get(name, []))
+        frames[name] = merge_rows(read_table(out_dir, name), new, processed_docs)
+    for name, frame in frames.items():
+        _write_parquet_atomic(frame, parquet_path(out_dir, name))
+    _write_sqlite_atomic(frames, out_dir / SQLITE_NAME)
+    return {name: len(frame) for name, frame in frames.items()}
+
+
+def _temp_path(target: Path) -> Path:
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    return Path(tmp)
+
+
+def _write_parquet_atomic(frame: pd.DataFrame, target: Path) -> None:
+    tmp = _temp_path(target)
+    try:
+        frame.to_parquet(tmp, index=False)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _write_sqlite_atomic(frames: Mapping[str, pd.DataFrame], target: Path) -> None:
+    """Build the database beside the old one, carry over tables we do not own, then rename."""
+    tmp = _temp_path(target)
+    try:
+        with sqlite3.connect(tmp) as db:
+            for name, frame in frames.items():
+                frame.to_sql(name, db, index=False, if_exists="replace")
+                table = TABLES[name]
+                db.execute(f'CREATE INDEX "ix_{name}_key" ON "{name}" ({", ".join(table.key)})')
+            if target.exists():
+                _copy_foreign_tables(db, target, set(frames))
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _copy_foreign_tables(db: sqlite3.Connection, old_path: Path, owned: set[str]) -> None:
+    """Keep tables other tools added to the database (such as review decisions)."""
+    db.execute("ATTACH DATABASE ? AS old", (str(old_path),))
+    names = [r[0] for r in db.execute("SELECT name FROM old.sqlite_master WHERE type = 'table'")]
+    for name in names:
+        if name not in owned and not name.startswith("sqlite_"):
+            sql = db.execute("SELECT sql FROM old.sqlite_master WHERE name = ?", (name,)).fetchone()[0]
+            db.execute(sql)
+            db.execute(f'INSERT INTO main."{name}" SELECT * FROM old."{name}"')
+    db.commit()
+    db.execute("DETACH DATABASE old")

@@ -1,0 +1,82 @@
+"""Terminal output for the CLI: progress bars, the run summary, tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+
+from .schema import TABLES
+
+console = Console()
+err_console = Console(stderr=True)
+
+_STAGE_NAMES = {"store": "Storing raw inputs", "extract": "Extracting text"}
+
+
+@contextmanager
+def progress_bars() -> Iterator:
+    """A progress callback ``(stage, done, total)`` drawing one bar per stage on stderr."""
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err_console, transient=False) as progress:
+        bars: dict[str, int] = {}
+
+        def advance(stage: str, done: int, total: int) -> None:
+            if stage not in bars:
+                bars[stage] = progress.add_task(_STAGE_NAMES.get(stage, stage), total=total)
+            progress.update(bars[stage], completed=done, total=total)
+
+        yield advance
+
+
+def print_summary(summary) -> None:
+    status = "[green]ok[/]" if not summary.documents_failed else "[yellow]with failures[/]"
+    console.print(f"\nRun finished {status} in {summary.seconds:.1f} s: "
+                  f"{summary.documents_ok} documents ok, {summary.documents_failed} failed.")
+    if summary.failures:
+        failures = RichTable("source", "reason", "error", title="Failed documents", show_lines=False)
+        for source, reason, error in summary.failures:
+            failures.add_row(source, reason, error)
+        console.print(failures)
+    rows = RichTable("table", "rows", title=f"Tables in {summary.out_dir.resolve()}")
+    for name, count in summary.rows.items():
+        rows.add_row(name, str(count))
+    console.print(rows)
+    console.print(f"SQLite: {(summary.out_dir / 'thb.sqlite').resolve()}  ·  look: thb show documents")
+
+
+def list_tables(out_dir: Path) -> None:
+    listing = RichTable("table", "written", "description", title="Tables")
+    for name, table in TABLES.items():
+        written = "yes" if (Path(out_dir) / f"{name}.parquet").exists() else "no"
+        listing.add_row(name, written, table.description)
+    console.print(listing)
+
+
+def print_table(out_dir: Path, name: str, *, doc: str | None, limit: int) -> bool:
+    if name not in TABLES:
+        err_console.print(f"[red]Error:[/] no table {name!r}; tables: {', '.join(TABLES)}")
+        return False
+    path = Path(out_dir) / f"{name}.parquet"
+    if not path.exists():
+        err_console.print(f"[red]Error:[/] {path} does not exist yet; run `thb run` first.")
+        return False
+    import pyarrow.parquet as pq
+
+    frame = pq.read_table(path, filters=[("doc_id", "==", doc)] if doc else None).to_pandas()
+    shown = RichTable(*frame.columns, title=f"{name}: {len(frame)} rows" + (f" of {doc}" if doc else ""))
+    for row in frame.head(limit).itertuples(index=False):
+        shown.add_row(*(_cell(v) for v in row))
+    console.print(shown)
+    return True
+
+
+def _cell(value) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    text = str(value)
+    return text if len(text) <= 120 else text[:117] + "…"
