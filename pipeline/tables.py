@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -66,9 +67,18 @@ def write_tables(out_dir: Path | str, rows_by_table: Mapping[str, Iterable[Mappi
     for name, table in TABLES.items():
         new = to_frame(table, rows_by_table.get(name, []))
         frames[name] = merge_rows(read_table(out_dir, name), new, processed_docs)
-    for name, frame in frames.items():
-        _write_parquet_atomic(frame, parquet_path(out_dir, name))
-    _write_sqlite_atomic(frames, out_dir / SQLITE_NAME)
+    # Every file is written in full before any is renamed, so the tables change together.
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, frame in frames.items():
+            staged.append((_staged_parquet(frame, parquet_path(out_dir, name)), parquet_path(out_dir, name)))
+        staged.append((_staged_sqlite(frames, out_dir / SQLITE_NAME), out_dir / SQLITE_NAME))
+    except BaseException:
+        for tmp, _target in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, target in staged:
+        os.replace(tmp, target)
     return {name: len(frame) for name, frame in frames.items()}
 
 
@@ -78,29 +88,32 @@ def _temp_path(target: Path) -> Path:
     return Path(tmp)
 
 
-def _write_parquet_atomic(frame: pd.DataFrame, target: Path) -> None:
-    tmp = _temp_path(target)
+@contextmanager
+def _removed_on_error(path: Path) -> Iterator[Path]:
     try:
+        yield path
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def _staged_parquet(frame: pd.DataFrame, target: Path) -> Path:
+    with _removed_on_error(_temp_path(target)) as tmp:
         frame.to_parquet(tmp, index=False)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    return tmp
 
 
-def _write_sqlite_atomic(frames: Mapping[str, pd.DataFrame], target: Path) -> None:
-    """Build the database beside the old one, carry over tables we do not own, then rename."""
-    tmp = _temp_path(target)
-    try:
-        with sqlite3.connect(tmp) as db:
+def _staged_sqlite(frames: Mapping[str, pd.DataFrame], target: Path) -> Path:
+    """Build the database beside the old one, carrying over tables we do not own."""
+    with _removed_on_error(_temp_path(target)) as tmp:
+        with closing(sqlite3.connect(tmp)) as db:
             for name, frame in frames.items():
                 frame.to_sql(name, db, index=False, if_exists="replace")
-                table = TABLES[name]
-                db.execute(f'CREATE INDEX "ix_{name}_key" ON "{name}" ({", ".join(table.key)})')
+                db.execute(f'CREATE INDEX "ix_{name}_key" ON "{name}" ({", ".join(TABLES[name].key)})')
             if target.exists():
                 _copy_foreign_tables(db, target, set(frames))
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+            db.commit()
+    return tmp
 
 
 def _copy_foreign_tables(db: sqlite3.Connection, old_path: Path, owned: set[str]) -> None:
