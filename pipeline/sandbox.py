@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
+from .extract import extract_path
 from .errors import ParseMemoryExceeded, ParserCrashed, ParseTimeout, PipelineError, TerminalError
 from .model import Extraction
 
@@ -34,18 +35,16 @@ class ExtractJob:
 Outcome = Extraction | PipelineError
 
 
-def _worker_main(conn: Connection, memory_bytes: int, pdf_engine: str) -> None:
+def _worker_main(conn: Connection, memory_bytes: int, pdf_engine: str, extract: Callable) -> None:
     import resource
 
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    from .extract import extract_path
-
     while True:
         job = conn.recv()
         if job is None:
             return
         try:
-            result = ("ok", extract_path(job.path, job.content_type, url=job.url, pdf_engine=pdf_engine))
+            result = ("ok", extract(job.path, job.content_type, url=job.url, pdf_engine=pdf_engine))
         except PipelineError as error:
             result = ("error", error.reason, str(error))
         except MemoryError:
@@ -56,16 +55,15 @@ def _worker_main(conn: Connection, memory_bytes: int, pdf_engine: str) -> None:
 
 
 class _Worker:
-    def __init__(self, context, memory_bytes: int, pdf_engine: str) -> None:
-        self._args = (context, memory_bytes, pdf_engine)
+    def __init__(self, context, *args) -> None:
+        self._context, self._args = context, args
         self.job: ExtractJob | None = None
         self.started = 0.0
         self._start()
 
     def _start(self) -> None:
-        context, memory_bytes, pdf_engine = self._args
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, memory_bytes, pdf_engine), daemon=True)
+        self.conn, child = self._context.Pipe()
+        self.process = self._context.Process(target=_worker_main, args=(child, *self._args), daemon=True)
         self.process.start()
         child.close()
 
@@ -95,8 +93,11 @@ class ExtractionPool:
     """A small pool of sandboxed extraction workers; use as a context manager."""
 
     def __init__(self, workers: int = 2, *, timeout_s: float = DEFAULT_TIMEOUT_S,
-                 memory_mb: int = DEFAULT_MEMORY_MB, pdf_engine: str = "pdfplumber") -> None:
+                 memory_mb: int = DEFAULT_MEMORY_MB, pdf_engine: str = "pdfplumber",
+                 extract: Callable = extract_path) -> None:
+        """``extract(path, content_type, url=, pdf_engine=)`` must be importable by a fresh interpreter."""
         self.size = max(1, workers)
+        self.extract = extract
         self.timeout_s = timeout_s
         self.memory_bytes = memory_mb << 20
         self.pdf_engine = pdf_engine
@@ -119,7 +120,7 @@ class ExtractionPool:
         pending = list(jobs)[::-1]
         outcomes: dict[str, Outcome] = {}
         while len(self._workers) < min(self.size, len(pending)):
-            self._workers.append(_Worker(self._context, self.memory_bytes, self.pdf_engine))
+            self._workers.append(_Worker(self._context, self.memory_bytes, self.pdf_engine, self.extract))
         busy: list[_Worker] = []
         while pending or busy:
             for worker in self._workers:

@@ -1,0 +1,53 @@
+"""The sandbox stops parsers that hang, blow up memory or crash, and keeps going."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from pipeline.errors import PipelineError
+from pipeline.model import Block, Extraction
+from pipeline.sandbox import ExtractionPool, ExtractJob
+
+
+def behave(path, content_type, *, url=None, pdf_engine=None):
+    """A stand-in parser whose behaviour is named by the file's content."""
+    action = Path(path).read_text()
+    if action == "hang":
+        time.sleep(3600)
+    if action == "bloat":
+        hog = [bytearray(64 << 20) for _ in range(100)]  # 6.4 GB, far over the limit
+        return Extraction([Block("paragraph", str(len(hog)))])
+    if action == "die":
+        os._exit(3)
+    if action == "raise":
+        raise RecursionError("maximum recursion depth exceeded")
+    return Extraction([Block("paragraph", f"parsed {action}")], title=action)
+
+
+def _jobs(tmp_path, actions):
+    jobs = []
+    for index, action in enumerate(actions):
+        path = tmp_path / f"{index}.txt"
+        path.write_text(action)
+        jobs.append(ExtractJob(f"{index}-{action}", path, "text/plain"))
+    return jobs
+
+
+def test_one_bad_input_costs_one_outcome_and_the_rest_are_parsed(tmp_path):
+    jobs = _jobs(tmp_path, ["ok", "hang", "fine", "bloat", "die", "raise", "last"])
+    with ExtractionPool(2, timeout_s=3, memory_mb=1024, extract=behave) as pool:
+        outcomes = pool.run(jobs)
+    reasons = {key: (o.reason if isinstance(o, PipelineError) else o.title) for key, o in outcomes.items()}
+    assert reasons == {"0-ok": "ok", "1-hang": "timeout", "2-fine": "fine", "3-bloat": "memory_limit",
+                       "4-die": "crashed", "5-raise": "broken", "6-last": "last"}
+    assert "3 s" in str(outcomes["1-hang"]) and "exit code 3" in str(outcomes["4-die"])
+    assert "RecursionError" in str(outcomes["5-raise"])
+
+
+def test_on_done_is_called_once_per_job(tmp_path):
+    seen = []
+    with ExtractionPool(2, extract=behave) as pool:
+        pool.run(_jobs(tmp_path, ["a", "b", "c"]), on_done=lambda job, outcome: seen.append(job.key))
+    assert sorted(seen) == ["0-a", "1-b", "2-c"]
