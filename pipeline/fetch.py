@@ -1,47 +1,247 @@
-"""Fetch one document over HTTP(S) with an overall deadline and a size cap.
+"""Polite, bounded HTTP fetching of publications.
 
-httpx's own timeouts bound each read, not the whole response: a server that
-drips a byte every half second would hold a worker for ever (notes/stack.md),
-so the body is streamed against a wall-clock deadline and a byte cap.
+Publishers' servers are other people's machines and their responses are
+untrusted input, so every fetch:
+
+- sends an identifying User-Agent and honours robots.txt (RFC 9309: a 4xx
+  robots.txt allows everything, a 5xx or unreachable one disallows everything);
+- waits between requests to the same host;
+- sends conditional requests (ETag, Last-Modified) when it has seen the URL before;
+- retries with backoff on transient failures (time-outs, 429 with Retry-After, 5xx)
+  and never on terminal ones (other 4xx, refused addresses, oversized bodies);
+- is bounded by an overall deadline (httpx's timeouts bound each read, not the
+  whole response: a server dripping a byte every half second would hold a worker
+  for ever) and by a cap on the decoded size (a gzip bomb stops at the cap);
+- goes only to http and https URLs whose addresses, after DNS resolution and on
+  every redirect, are public — unless ``allow_private`` is set for local use and tests.
 """
 
 from __future__ import annotations
 
+import email.utils
+import ipaddress
+import socket
+import threading
 import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from urllib.parse import urljoin, urlsplit
+from urllib.robotparser import RobotFileParser
 
 from . import __version__
 from .errors import FetchError, TerminalError
 
-USER_AGENT = f"thb-pipeline/{__version__} (anti-trafficking policy monitoring; +https://github.com/thb-pipeline)"
+USER_AGENT = f"thb-pipeline/{__version__} (anti-trafficking policy monitoring; bot)"
+RETRY_STATUSES = {429, 500, 502, 503, 504}
 
 
 class FetchRefused(TerminalError):
+    """The fetch must not or cannot succeed as asked: retrying will not help."""
+
     reason = "fetch_failed"
 
 
-def fetch(url: str, *, deadline_s: float = 60.0, max_bytes: int = 100 << 20) -> tuple[bytes, str]:
-    """The body of ``url`` and the final URL after redirects."""
-    import httpx
+@dataclass
+class FetchPolicy:
+    user_agent: str = USER_AGENT
+    deadline_s: float = 60.0
+    connect_timeout_s: float = 10.0
+    max_bytes: int = 100 << 20
+    max_redirects: int = 10
+    retries: int = 3
+    backoff_s: float = 1.0
+    max_retry_after_s: float = 120.0
+    min_interval_s: float = 1.0  # between requests to one host
+    # True allows every private address; a set of "host:port" allows just those (tests, intranets)
+    allow_private: bool | frozenset[str] = False
+    respect_robots: bool = True
 
-    if not url.lower().startswith(("http://", "https://")):
-        raise FetchRefused(f"only http and https URLs are fetched, not {url!r}")
-    started = time.monotonic()
+
+@dataclass
+class FetchResult:
+    url: str
+    final_url: str
+    status: int  # 200 with a body, 304 when unchanged
+    body: bytes | None
+    etag: str | None = None
+    last_modified: str | None = None
+    media_type: str | None = None
+    fetched_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+def check_address(url: str, *, allow_private: bool | frozenset[str]) -> None:
+    """Refuse non-http(s) URLs and hosts that resolve to private, loopback or link-local addresses."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise FetchRefused(f"only http and https URLs are fetched, not {parts.scheme or 'no scheme'}: {url}")
+    if not parts.hostname:
+        raise FetchRefused(f"no host in URL {url}")
+    if allow_private is True or (allow_private and parts.netloc in allow_private):
+        return
     try:
-        with httpx.Client(follow_redirects=True, max_redirects=10, timeout=min(30.0, deadline_s),
-                          headers={"User-Agent": USER_AGENT}) as client:
-            with client.stream("GET", url) as response:
-                if response.status_code >= 400:
-                    error = FetchError if response.status_code >= 500 or response.status_code == 429 else FetchRefused
-                    raise error(f"HTTP {response.status_code} from {url}")
-                body = bytearray()
-                for chunk in response.iter_bytes():
-                    body.extend(chunk)
-                    if len(body) > max_bytes:
-                        raise FetchRefused(f"{url} is larger than the {max_bytes >> 20} MB limit")
-                    if time.monotonic() - started > deadline_s:
-                        raise FetchError(f"fetching {url} took longer than {deadline_s:g} s")
-                return bytes(body), str(response.url)
-    except httpx.TooManyRedirects as error:
-        raise FetchRefused(f"too many redirects from {url}: {error}") from error
-    except httpx.HTTPError as error:
-        raise FetchError(f"could not fetch {url}: {type(error).__name__}: {error}") from error
+        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+    except socket.gaierror as error:
+        raise FetchError(f"cannot resolve {parts.hostname}: {error}") from error
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        if not address.is_global:
+            raise FetchRefused(f"{parts.hostname} resolves to the non-public address {address}; "
+                               "set allow_private to fetch from local or private networks")
+
+
+def retry_after_seconds(value: str | None, default: float) -> float:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return default
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return default
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+class Fetcher:
+    """Fetch URLs under one :class:`FetchPolicy`; keeps robots.txt and per-host timing."""
+
+    def __init__(self, policy: FetchPolicy | None = None) -> None:
+        import httpx
+
+        self.policy = policy or FetchPolicy()
+        timeout = httpx.Timeout(self.policy.deadline_s, connect=self.policy.connect_timeout_s)
+        self._client = httpx.Client(follow_redirects=False, timeout=timeout,
+                                    headers={"User-Agent": self.policy.user_agent})
+        self._robots: dict[str, RobotFileParser] = {}
+        self._last_request: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> "Fetcher":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._client.close()
+
+    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
+        """Fetch ``url``, retrying transient failures; raises FetchError or FetchRefused."""
+        attempt = 0
+        while True:
+            try:
+                return self._get_once(url, etag=etag, last_modified=last_modified)
+            except FetchError as error:
+                attempt += 1
+                if attempt > self.policy.retries:
+                    raise
+                time.sleep(min(getattr(error, "retry_after", None) or self.policy.backoff_s * 2 ** (attempt - 1),
+                               self.policy.max_retry_after_s))
+
+    def _get_once(self, url: str, *, etag: str | None, last_modified: str | None) -> FetchResult:
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        deadline = time.monotonic() + self.policy.deadline_s
+        current = url
+        for _hop in range(self.policy.max_redirects + 1):
+            check_address(current, allow_private=self.policy.allow_private)
+            if self.policy.respect_robots and not self._robots_allow(current):
+                raise FetchRefused(f"robots.txt of {urlsplit(current).netloc} disallows {current}")
+            self._wait_turn(current)
+            result = self._request(url, current, headers, deadline)
+            if isinstance(result, FetchResult):
+                return result
+            current = result  # a redirect target
+        raise FetchRefused(f"more than {self.policy.max_redirects} redirects from {url}")
+
+    def _request(self, url: str, current: str, headers: dict, deadline: float) -> FetchResult | str:
+        import httpx
+
+        try:
+            with self._client.stream("GET", current, headers=headers) as response:
+                if response.is_redirect and "location" in response.headers:
+                    return urljoin(current, response.headers["location"])
+                self._raise_for_status(response, current)
+                body = None if response.status_code == 304 else self._read_capped(response, current, deadline)
+                return FetchResult(url, current, response.status_code, body, response.headers.get("etag"),
+                                   response.headers.get("last-modified"),
+                                   response.headers.get("content-type", "").split(";")[0].strip() or None)
+        except httpx.TimeoutException as error:
+            raise FetchError(f"timed out fetching {current}: {type(error).__name__}") from error
+        except httpx.DecodingError as error:
+            raise FetchRefused(f"undecodable response body from {current}: {error}") from error
+        except httpx.TransportError as error:
+            raise FetchError(f"could not fetch {current}: {type(error).__name__}: {error}") from error
+
+    def _raise_for_status(self, response, url: str) -> None:
+        status = response.status_code
+        if status < 400:
+            return
+        message = f"HTTP {status} from {url}"
+        if status in RETRY_STATUSES:
+            error = FetchError(message)
+            error.retry_after = retry_after_seconds(response.headers.get("retry-after"), 0) or None
+            raise error
+        raise FetchRefused(message)
+
+    def _read_capped(self, response, url: str, deadline: float) -> bytes:
+        body = bytearray()
+        for chunk in response.iter_bytes():  # decoded: the cap applies after decompression
+            body.extend(chunk)
+            if len(body) > self.policy.max_bytes:
+                raise FetchRefused(f"{url} is larger than the {self.policy.max_bytes:,} byte limit (after decoding)")
+            if time.monotonic() > deadline:
+                raise FetchError(f"fetching {url} took longer than the {self.policy.deadline_s:g} s deadline")
+        return bytes(body)
+
+    def _wait_turn(self, url: str) -> None:
+        host = urlsplit(url).netloc
+        with self._lock:
+            wait = self._last_request.get(host, -1e9) + self.policy.min_interval_s - time.monotonic()
+            self._last_request[host] = time.monotonic() + max(wait, 0)
+        if wait > 0:
+            time.sleep(wait)
+
+    def _robots_allow(self, url: str) -> bool:
+        parts = urlsplit(url)
+        root = f"{parts.scheme}://{parts.netloc}"
+        if root not in self._robots:
+            self._robots[root] = self._load_robots(root)
+        return self._robots[root].can_fetch(self.policy.user_agent, url)
+
+    def _load_robots(self, root: str) -> RobotFileParser:
+        """RFC 9309: 4xx means no rules; 5xx or unreachable means everything is disallowed."""
+        import httpx
+
+        parser = RobotFileParser(root + "/robots.txt")
+        try:
+            self._wait_turn(root)
+            response = self._client.get(root + "/robots.txt", follow_redirects=True,
+                                        timeout=min(self.policy.deadline_s, 15.0))
+        except httpx.HTTPError:
+            parser.disallow_all = True
+            return parser
+        if response.status_code >= 500:
+            parser.disallow_all = True
+        elif response.status_code >= 400:
+            parser.allow_all = True
+        else:
+            parser.parse(response.text[: 500 << 10].splitlines())
+        return parser
+
+
+def fetch(url: str, *, deadline_s: float = 60.0, max_bytes: int = 100 << 20,
+          allow_private: bool | frozenset[str] = False) -> tuple[bytes, str]:
+    """One URL's body and final URL, under the default policy."""
+    policy = FetchPolicy(deadline_s=deadline_s, max_bytes=max_bytes, allow_private=allow_private)
+    with Fetcher(policy) as fetcher:
+        result = fetcher.get(url)
+    return result.body or b"", result.final_url

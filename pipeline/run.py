@@ -89,7 +89,8 @@ def store_inputs(sources: list[str], store: RawStore, settings: Settings,
     for done, source in enumerate(sources, 1):
         try:
             if is_url(source):
-                data, final_url = fetch(source, deadline_s=settings.fetch_timeout_s, max_bytes=settings.max_bytes)
+                data, final_url = fetch(source, deadline_s=settings.fetch_timeout_s, max_bytes=settings.max_bytes,
+                                        allow_private=settings.allow_private)
                 stored.append(store.put(source, data, url=final_url))
             else:
                 stored.append(store.put(source, _read_file(Path(source), settings.max_bytes)))

@@ -19,6 +19,7 @@ class Settings:
     memory_mb: int = field(default=3072, metadata={"env": "THB_MEMORY_MB", "help": "Memory one parser process may use."})
     fetch_timeout_s: float = field(default=60.0, metadata={"env": "THB_FETCH_TIMEOUT", "help": "Overall seconds for fetching one URL."})
     max_bytes: int = field(default=100 << 20, metadata={"env": "THB_MAX_BYTES", "help": "Largest document fetched or read, in bytes."})
+    allow_private: bool = field(default=False, metadata={"env": "THB_ALLOW_PRIVATE", "help": "Fetch from private, loopback and link-local addresses (local use, tests)."})
     nlp: bool = field(default=True, metadata={"env": "THB_NLP", "help": "Run the entity and figure stage (spaCy)."})
 
     @classmethod
