@@ -36,8 +36,23 @@ CREATE TABLE IF NOT EXISTS manifest (
     first_seen TEXT NOT NULL,
     last_seen TEXT NOT NULL,
     PRIMARY KEY (source, sha256)
-)
+);
+CREATE TABLE IF NOT EXISTS fetches (
+    url TEXT NOT NULL,
+    source TEXT,
+    fetched_at TEXT NOT NULL,
+    http_status INTEGER,
+    bytes INTEGER,
+    etag TEXT,
+    last_modified TEXT,
+    sha256 TEXT,
+    outcome TEXT NOT NULL,
+    error TEXT
+);
+CREATE INDEX IF NOT EXISTS ix_fetches_url ON fetches (url, fetched_at);
 """
+
+FETCH_COLUMNS = ("url", "source", "fetched_at", "http_status", "bytes", "etag", "last_modified", "sha256", "outcome", "error")
 
 
 @dataclass(frozen=True)
@@ -110,7 +125,7 @@ class RawStore:
         self.root.mkdir(parents=True, exist_ok=True)
         self.manifest_path = self.root / "manifest.sqlite"
         with self._connect() as db:
-            db.execute(_MANIFEST_SCHEMA)
+            db.executescript(_MANIFEST_SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.manifest_path, timeout=30)
@@ -118,12 +133,18 @@ class RawStore:
     def object_path(self, sha256: str) -> Path:
         return self.root / "objects" / sha256[:2] / sha256
 
-    def put(self, source: str, data: bytes, *, url: str | None = None) -> StoredInput:
-        """Store ``data`` read from ``source`` (once per content) and record it in the manifest."""
+    def put_bytes(self, data: bytes) -> str:
+        """Keep bytes that are not a publication (a feed, a listing page); returns their SHA-256."""
         sha256 = hashlib.sha256(data).hexdigest()
         path = self.object_path(sha256)
         if not path.exists():
             write_atomic(path, data)
+        return sha256
+
+    def put(self, source: str, data: bytes, *, url: str | None = None) -> StoredInput:
+        """Store ``data`` read from ``source`` (once per content) and record it in the manifest."""
+        sha256 = self.put_bytes(data)
+        path = self.object_path(sha256)
         if url is None and is_url(source):
             url = canonical_url(source)
         stored = StoredInput(
@@ -154,3 +175,31 @@ class RawStore:
         with self._connect() as db:
             db.row_factory = sqlite3.Row
             return [dict(row) for row in db.execute("SELECT * FROM manifest ORDER BY doc_id, first_seen")]
+
+    def log_fetch(self, record: dict) -> None:
+        """Append one fetch to the log (every fetch, whatever its outcome)."""
+        with self._connect() as db:
+            db.execute(f"INSERT INTO fetches VALUES ({', '.join('?' * len(FETCH_COLUMNS))})",
+                       [record.get(column) for column in FETCH_COLUMNS])
+
+    def last_good_fetch(self, url: str) -> dict | None:
+        """The latest fetch of ``url`` that returned its body, for conditional requests."""
+        with self._connect() as db:
+            db.row_factory = sqlite3.Row
+            row = db.execute("SELECT * FROM fetches WHERE url = ? AND sha256 IS NOT NULL "
+                             "ORDER BY fetched_at DESC, rowid DESC LIMIT 1", (url,)).fetchone()
+        return dict(row) if row else None
+
+    def fetches(self) -> list[dict]:
+        with self._connect() as db:
+            db.row_factory = sqlite3.Row
+            return [dict(row) for row in db.execute("SELECT * FROM fetches ORDER BY rowid")]
+
+    def latest_inputs(self) -> list[StoredInput]:
+        """The newest stored version of every publication, for reprocessing."""
+        with self._connect() as db:
+            db.row_factory = sqlite3.Row
+            rows = db.execute("SELECT * FROM manifest m WHERE rowid = (SELECT rowid FROM manifest WHERE doc_id = m.doc_id "
+                              "ORDER BY last_seen DESC, rowid DESC LIMIT 1) ORDER BY doc_id").fetchall()
+        return [StoredInput(r["doc_id"], r["source"], r["url"], r["content_type"], r["sha256"], r["size"],
+                            self.object_path(r["sha256"])) for r in rows]
