@@ -37,13 +37,14 @@ _TASK_OPTIONS = dict(cache_policy=NO_CACHE, persist_result=False)
 
 
 @task(name="collect-inputs", **_TASK_OPTIONS)
-def collect_inputs(sources: list[str] | None) -> list[str]:
-    return run.collect_inputs(sources)
+def collect_inputs(sources: list[str] | None, settings: Settings) -> tuple[list[str], list[str]]:
+    return run.plan_inputs(sources, settings)
 
 
 @task(name="store-raw", **_TASK_OPTIONS)
-def store_raw(sources: list[str], settings: Settings):
-    return run.store_inputs(sources, RawStore(settings.raw_dir), settings, _report)
+def store_raw(plan: tuple[list[str], list[str]], settings: Settings):
+    """Read files, fetch URLs and crawl sources into the raw store."""
+    return run.gather_inputs(*plan, RawStore(settings.raw_dir), settings, _report)
 
 
 @task(name="extract-text", **_TASK_OPTIONS)
@@ -70,9 +71,10 @@ def ingest(sources: list[str] | None = None, settings: dict | None = None) -> di
     """Turn the given files, folders and URLs (default: the bundled samples) into tables."""
     started = time.monotonic()
     config = Settings.from_env(**{k: v for k, v in (settings or {}).items()})
-    stored, failed = store_raw(collect_inputs(sources), config)
+    stored, failed = store_raw(collect_inputs(sources, config), config)
     results = extract_text(stored, config) + failed
     rows = parse(results, config)
+    rows["fetches"] = RawStore(config.raw_dir).fetches()
     counts = write(rows, {r.doc_id for r in results}, config)
     summary = run.summarise(results, counts, config.out_dir, started)
     _publish(summary)

@@ -26,7 +26,8 @@ class CrawlResult:
     source: str
     changed: list[StoredInput] = field(default_factory=list)  # new or changed publications
     unchanged: int = 0
-    failed: list[tuple[str, PipelineError]] = field(default_factory=list)
+    failed: list[tuple[str, PipelineError]] = field(default_factory=list)  # publications
+    discovery_failed: list[tuple[str, PipelineError]] = field(default_factory=list)  # feeds, listings
 
 
 class Crawler:
@@ -63,7 +64,7 @@ class Crawler:
         try:
             return parse(body, url)
         except PipelineError as error:
-            self.result.failed.append((url, error))
+            self.result.discovery_failed.append((url, error))
             return []
 
     def _from_sitemaps(self, start: str) -> Iterator[Discovered]:
@@ -128,7 +129,7 @@ class Crawler:
                                        last_modified=previous and previous["last_modified"])
         except PipelineError as error:
             self.store.log_fetch({**record, "outcome": "failed", "error": str(error)})
-            self.result.failed.append((url, error))
+            (self.result.failed if publication else self.result.discovery_failed).append((url, error))
             return None, "failed"
         record.update(http_status=fetched.status, etag=fetched.etag, last_modified=fetched.last_modified,
                       bytes=len(fetched.body or b""))

@@ -110,6 +110,58 @@ def _read_file(path: Path, max_bytes: int) -> bytes:
         raise TerminalError(f"cannot read {path}: {error.strerror or error}", reason="unreadable") from error
 
 
+def split_sources(sources: Iterable[str | Path] | None, registry: dict) -> tuple[list[str], list[str]]:
+    """(registered source names, files/folders/URLs); an existing path wins over a name."""
+    names, others = [], []
+    for source in map(str, sources or []):
+        is_name = source in registry and not is_url(source) and not Path(source).exists()
+        (names if is_name else others).append(source)
+    return names, others
+
+
+def crawl_sources(names: list[str], registry: dict, store: RawStore, settings: Settings,
+                  progress: Progress = _no_progress) -> tuple[list[StoredInput], list[Processed]]:
+    """Crawl registered sources; returns their new or changed publications and failed fetches."""
+    from dataclasses import replace
+
+    from .crawl import crawl
+    from .fetch import Fetcher, FetchPolicy
+
+    policy = FetchPolicy(deadline_s=settings.fetch_timeout_s, max_bytes=settings.max_bytes,
+                         allow_private=settings.allow_private)
+    stored, failed = [], []
+    for done, name in enumerate(names, 1):
+        source = registry[name]
+        with Fetcher(replace(policy, min_interval_s=source.min_interval_s)) as fetcher:
+            result = crawl(source, fetcher, store)
+        stored.extend(result.changed)
+        failed.extend(Processed(doc_id=make_doc_id(url), source=url, url=url, error=error) for url, error in result.failed)
+        progress("crawl", done, len(names))
+    return stored, failed
+
+
+def registry(settings: Settings) -> dict:
+    from .sources import load_sources
+
+    return load_sources(*([settings.sources_file] if settings.sources_file else []))
+
+
+def plan_inputs(sources: Iterable[str | Path] | None, settings: Settings) -> tuple[list[str], list[str]]:
+    """(source names to crawl, files and URLs to read); the bundled samples when nothing is given."""
+    names, others = split_sources(sources, registry(settings))
+    return names, ([] if names and not others else collect_inputs(others))
+
+
+def gather_inputs(names: list[str], paths: list[str], store: RawStore, settings: Settings,
+                  progress: Progress = _no_progress) -> tuple[list[StoredInput], list[Processed]]:
+    """Store the given files and URLs, and crawl the given sources."""
+    stored, failed = store_inputs(paths, store, settings, progress)
+    if names:
+        crawled, crawl_failed = crawl_sources(names, registry(settings), store, settings, progress)
+        stored, failed = stored + crawled, failed + crawl_failed
+    return stored, failed
+
+
 def extract_inputs(stored: list[StoredInput], settings: Settings, progress: Progress = _no_progress) -> list[Processed]:
     """Extract every stored input in sandboxed worker processes."""
     latest = {item.doc_id: item for item in stored}  # one publication given twice: its last version
@@ -218,9 +270,10 @@ def ingest(sources: Iterable[str | Path] | None = None, settings: Settings | Non
     settings = settings or Settings()
     started = time.monotonic()
     store = RawStore(settings.raw_dir)
-    stored, failed = store_inputs(collect_inputs(sources), store, settings, progress)
+    stored, failed = gather_inputs(*plan_inputs(sources, settings), store, settings, progress)
     results = extract_inputs(stored, settings, progress) + failed
     rows = document_rows(results)
+    rows["fetches"] = store.fetches()
     for table, table_rows in parse_documents([r.document for r in results if r.document], settings).items():
         rows.setdefault(table, []).extend(table_rows)
     counts = write_tables(settings.out_dir, rows, {r.doc_id for r in results})

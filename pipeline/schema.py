@@ -16,6 +16,7 @@ class Table:
     description: str
     columns: dict[str, str]  # column -> description, in output order
     key: tuple[str, ...] = ("doc_id",)
+    per_document: bool = True  # False: the table is rewritten whole from its source each run
 
 
 CORE_TABLES = [
@@ -65,6 +66,24 @@ CORE_TABLES = [
             "offset": "Offset in the document text of the position right after the character the marker follows.",
         },
         key=("doc_id", "block_no", "offset"),
+    ),
+    Table(
+        "fetches",
+        "Every HTTP fetch made by source crawls, whatever its outcome (copied from the raw store's log).",
+        {
+            "url": "The URL requested (before redirects).",
+            "source": "Name of the source (sources.toml) the fetch was made for.",
+            "fetched_at": "UTC time of the request (ISO 8601).",
+            "http_status": "HTTP status of the final response (304 when unchanged); empty when no response came.",
+            "bytes": "Bytes of the (decoded) body received.",
+            "etag": "The response's ETag, sent back as If-None-Match next time.",
+            "last_modified": "The response's Last-Modified, sent back as If-Modified-Since next time.",
+            "sha256": "SHA-256 of the body when one was received and stored.",
+            "outcome": "new, changed, unchanged (same bytes), not_modified (304), discovered (a feed or listing page) or failed.",
+            "error": "Why the fetch failed, when it did.",
+        },
+        key=("url", "fetched_at"),
+        per_document=False,
     ),
 ]
 

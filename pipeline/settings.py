@@ -20,6 +20,7 @@ class Settings:
     fetch_timeout_s: float = field(default=60.0, metadata={"env": "THB_FETCH_TIMEOUT", "help": "Overall seconds for fetching one URL."})
     max_bytes: int = field(default=100 << 20, metadata={"env": "THB_MAX_BYTES", "help": "Largest document fetched or read, in bytes."})
     allow_private: bool = field(default=False, metadata={"env": "THB_ALLOW_PRIVATE", "help": "Fetch from private, loopback and link-local addresses (local use, tests)."})
+    sources_file: Path | None = field(default=None, metadata={"env": "THB_SOURCES", "help": "A TOML file of sources added to the shipped registry."})
     nlp: bool = field(default=True, metadata={"env": "THB_NLP", "help": "Run the entity and figure stage (spaCy)."})
 
     @classmethod
@@ -39,5 +40,5 @@ class Settings:
 def _convert(type_name: str, raw: str):
     if type_name == "bool":
         return raw.strip().lower() not in ("0", "false", "no", "off", "")
-    converters = {"int": int, "float": float, "Path": Path}
+    converters = {"int": int, "float": float, "Path": Path, "Path | None": Path}
     return converters.get(type_name, str)(raw)

@@ -60,13 +60,21 @@ def _sort_key(columns) -> list[str]:
 
 
 def write_tables(out_dir: Path | str, rows_by_table: Mapping[str, Iterable[Mapping]], processed_docs: set[str]) -> dict[str, int]:
-    """Merge this run's rows into the stored tables and write them; returns row counts."""
+    """Merge this run's rows into the stored tables and write them; returns row counts.
+
+    Per-document tables keep the rows of documents not in ``processed_docs``; a table
+    that is not per document is replaced by the rows given, or kept when none are.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     frames: dict[str, pd.DataFrame] = {}
     for name, table in TABLES.items():
         new = to_frame(table, rows_by_table.get(name, []))
-        frames[name] = merge_rows(read_table(out_dir, name), new, processed_docs)
+        old = read_table(out_dir, name)
+        if table.per_document:
+            frames[name] = merge_rows(old, new, processed_docs)
+        else:
+            frames[name] = new if name in rows_by_table else old
     # Every file is written in full before any is renamed, so the tables change together.
     staged: list[tuple[Path, Path]] = []
     try:
