@@ -19,13 +19,15 @@ OutOption = Annotated[Optional[Path], typer.Option("--out", help="Folder for the
 
 @app.command("run")
 def run_command(
-    sources: Annotated[Optional[list[str]], typer.Argument(help="Files, folders (recursive) or http(s) URLs. Default: the bundled sample corpus.", show_default=False)] = None,
+    sources: Annotated[Optional[list[str]], typer.Argument(help="Files, folders (recursive), http(s) URLs or registered source names (see `thb sources`). Default: the bundled sample corpus.", show_default=False)] = None,
     out: OutOption = None,
     raw: Annotated[Optional[Path], typer.Option(help="Folder for the raw store [default: raw]")] = None,
     pdf_engine: Annotated[Optional[str], typer.Option(help="PDF character source: pdfplumber or pypdfium2 (faster).")] = None,
     workers: Annotated[Optional[int], typer.Option(help="Extraction worker processes [default: 2]")] = None,
     timeout: Annotated[Optional[float], typer.Option(help="Seconds one document may take to parse [default: 180]")] = None,
     nlp: Annotated[Optional[bool], typer.Option("--nlp/--no-nlp", help="Run the entity and figure stage (spaCy) [default: on]")] = None,
+    sources_file: Annotated[Optional[Path], typer.Option("--sources-file", help="A TOML file of your own sources, added to the shipped ones.")] = None,
+    allow_private: Annotated[Optional[bool], typer.Option("--allow-private", help="Allow fetching from private and loopback addresses (local servers).")] = None,
     prefect: Annotated[bool, typer.Option("--prefect/--no-prefect", help="Run as a Prefect flow (reports to PREFECT_API_URL when set).")] = True,
 ) -> None:
     """Extract documents into tables (documents, blocks, markers and the parsers' tables)."""
@@ -33,7 +35,8 @@ def run_command(
     from .settings import Settings
     from .ui import print_summary, progress_bars
 
-    settings = Settings.from_env(out_dir=out, raw_dir=raw, pdf_engine=pdf_engine, workers=workers, timeout_s=timeout, nlp=nlp)
+    settings = Settings.from_env(out_dir=out, raw_dir=raw, pdf_engine=pdf_engine, workers=workers, timeout_s=timeout,
+                                 nlp=nlp, sources_file=sources_file, allow_private=allow_private)
     if settings.pdf_engine not in ("pdfplumber", "pypdfium2"):
         raise typer.BadParameter("--pdf-engine must be pdfplumber or pypdfium2")
     try:
@@ -70,6 +73,40 @@ def _run_flow(sources, settings, progress):
     result["out_dir"] = Path(result["out_dir"])
     result["seconds"] = time.monotonic() - started  # includes starting Prefect
     return RunSummary(**result)
+
+
+@app.command("reprocess")
+def reprocess_command(
+    everything: Annotated[bool, typer.Option("--all", help="Every stored document, not only those made by an older version.")] = False,
+    source: Annotated[Optional[str], typer.Option("--source", help="Only documents fetched for this source.")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="Only documents first stored on or after this date (YYYY-MM-DD).")] = None,
+    out: OutOption = None,
+    raw: Annotated[Optional[Path], typer.Option(help="Folder of the raw store [default: raw]")] = None,
+    nlp: Annotated[Optional[bool], typer.Option("--nlp/--no-nlp", help="Run the entity and figure stage (spaCy) [default: on]")] = None,
+) -> None:
+    """Re-extract stored documents from raw/ without fetching, and show what changed per table."""
+    from .reprocess import reprocess
+    from .settings import Settings
+    from .ui import print_differences, print_summary, progress_bars
+
+    settings = Settings.from_env(out_dir=out, raw_dir=raw, nlp=nlp)
+    with progress_bars() as progress:
+        summary, differences = reprocess(settings, source=source, since=since, everything=everything, progress=progress)
+    print_summary(summary)
+    print_differences(differences)
+    raise typer.Exit(1 if summary.documents_failed else 0)
+
+
+@app.command("sources")
+def sources_command(
+    sources_file: Annotated[Optional[Path], typer.Option("--sources-file", help="A TOML file of your own sources, added to the shipped ones.")] = None,
+) -> None:
+    """List the registered sources (run one with `thb run NAME`)."""
+    from .run import registry
+    from .settings import Settings
+    from .ui import print_sources
+
+    print_sources(registry(Settings.from_env(sources_file=sources_file)))
 
 
 @app.command("show")

@@ -47,6 +47,8 @@ def _worker_main(conn: Connection, memory_bytes: int, pdf_engine: str, extract: 
             result = ("ok", extract(job.path, job.content_type, url=job.url, pdf_engine=pdf_engine))
         except PipelineError as error:
             result = ("error", error.reason, str(error))
+        except ImportError as error:  # a broken installation, not a broken document: stop the run
+            result = ("fatal", f"{type(error).__name__}: {error}")
         except MemoryError:
             result = ("error", ParseMemoryExceeded.reason, f"parsing needed more than {memory_bytes >> 20} MB")
         except Exception as error:  # a parser library failing on malformed input
@@ -159,6 +161,8 @@ class ExtractionPool:
             return ParserCrashed(f"the parser process died (exit code {code}) on this input")
         if status == "ok":
             return payload[0]
+        if status == "fatal":
+            raise RuntimeError(f"extraction cannot run: {payload[0]}")
         reason, message = payload
         if reason == ParseMemoryExceeded.reason:
             worker.restart()  # a worker that hit the limit may hold fragmented memory

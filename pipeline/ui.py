@@ -15,7 +15,7 @@ from .schema import TABLES
 console = Console()
 err_console = Console(stderr=True)
 
-_STAGE_NAMES = {"store": "Storing raw inputs", "extract": "Extracting text"}
+_STAGE_NAMES = {"store": "Storing raw inputs", "crawl": "Crawling sources", "extract": "Extracting text"}
 
 
 @contextmanager
@@ -80,3 +80,20 @@ def _cell(value) -> str:
         return ""
     text = str(value)
     return text if len(text) <= 120 else text[:117] + "…"
+
+
+def print_sources(sources: dict) -> None:
+    listing = RichTable("name", "publisher", "kind", "schedule", "start", title="Sources")
+    for source in sources.values():
+        listing.add_row(source.name, source.publisher, source.kind, source.schedule or "", "\n".join(source.start))
+    console.print(listing)
+
+
+def print_differences(differences) -> None:
+    if not len(differences):
+        console.print("No rows changed.")
+        return
+    shown = RichTable("doc_id", "table", "added", "removed", "changed", title="What changed")
+    for row in differences.itertuples(index=False):
+        shown.add_row(row.doc_id, row.table, str(row.added), str(row.removed), str(row.changed))
+    console.print(shown)
