@@ -11,6 +11,22 @@ from .model import Extraction
 
 def extract_bytes(data: bytes, content_type: str, *, url: str | None = None, pdf_engine: str = "pdfplumber") -> Extraction:
     """Extract one document's text and structure; raises a PipelineError on bad input."""
+    extraction = _extract(data, content_type, url=url, pdf_engine=pdf_engine)
+    if extraction.language is None:
+        extraction.language = guess_language(" ".join(b.text for b in extraction.blocks if b.kind != "comment"))
+    return extraction
+
+
+def guess_language(text: str) -> str | None:
+    """ISO 639-1 code of the text's language, when there is enough text to tell."""
+    if len(text) < 40:
+        return None
+    import py3langid
+
+    return py3langid.classify(text[:5000])[0]
+
+
+def _extract(data: bytes, content_type: str, *, url: str | None, pdf_engine: str) -> Extraction:
     if content_type == sniff.EMPTY or not data:
         raise EmptyInput("the input is empty (0 bytes or only white space)")
     if content_type == sniff.PDF:

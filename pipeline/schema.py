@@ -100,3 +100,18 @@ def _collect_tables() -> dict[str, Table]:
 PARSER_MODULES: list[str] = []
 
 TABLES: dict[str, Table] = _collect_tables()
+
+
+def markdown_reference() -> str:
+    """The column reference of every table, as Markdown (docs/tables.md)."""
+    lines = ["# Tables", "", "Generated from `pipeline/schema.py` by `python -m pipeline.schema`; do not edit by hand.", ""]
+    for table in TABLES.values():
+        lines += [f"## `{table.name}`", "", table.description, "", f"Key: {', '.join(table.key)}.", "",
+                  "| column | meaning |", "|---|---|"]
+        lines += [f"| `{column}` | {meaning} |" for column, meaning in table.columns.items()]
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown_reference(), end="")

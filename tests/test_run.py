@@ -104,3 +104,10 @@ def test_every_malformed_pdf_gives_a_row_and_none_stops_the_run(settings):
 def test_a_missing_source_is_a_clear_error(settings, tmp_path):
     with pytest.raises(SourceNotFound, match="no such file"):
         ingest([tmp_path / "nope"], settings)
+
+
+def test_the_column_reference_is_generated_from_the_schema():
+    from pipeline.schema import markdown_reference
+
+    assert (REPO / "docs" / "tables.md").read_text() == markdown_reference(), \
+        "docs/tables.md is stale: run python -m pipeline.schema > docs/tables.md"
