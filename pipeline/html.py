@@ -294,9 +294,12 @@ def _clean(text: str) -> str:
 
 
 def _title(doc, body: list[Block]) -> str | None:
-    title = doc.get("title")
+    title = _clean(doc.get("title") or "")
+    site = _clean(doc.get("sitename") or "")
+    if site and title.lower().endswith(site.lower()):
+        title = re.sub(r"\s*[-|–—·:]\s*$", "", title[: -len(site)]) or title  # "Headline - Site"
     if title:
-        return _clean(title)
+        return title
     heading = next((b.text for b in body if b.kind == "heading"), None)
     return heading or (body[0].text[:200] if body else None)
 
