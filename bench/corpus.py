@@ -55,10 +55,28 @@ def html_page(rng: random.Random, number: int) -> str:
 </body></html>"""
 
 
-def report_sections(rng: random.Random, pages: int) -> list:
-    from pdfgen import sample_sections  # noqa: F401  (import check: the builder must exist)
+def report_sections(rng: random.Random, pages: int) -> tuple[list, dict[str, str]]:
+    """Sections of about ``pages`` pages, each paragraph carrying one footnote marker, and the notes."""
+    from pdfgen import Section
 
-    raise NotImplementedError
+    sections, notes = [], {}
+    for number in range(1, pages + 1):
+        paragraphs = []
+        for _ in range(3):
+            label = str(len(notes) + 1)
+            notes[label] = country_list(rng)
+            paragraphs.append(f"{paragraph(rng, 3)}^{label} {paragraph(rng, 2)}")
+        sections.append(Section(f"{number}. Findings on {rng.choice(ORGS)}", paragraphs))
+    return sections, notes
+
+
+def write_report_pdf(path: Path, rng: random.Random, pages: int) -> None:
+    from pdfgen import build_report_pdf
+
+    sections, notes = report_sections(rng, pages)
+    build_report_pdf(path, sections, title=f"Annual report on trafficking in human beings {path.stem}",
+                     footnotes=notes, running_header="Annual report on trafficking in human beings",
+                     created="D:20240312090000+01'00'")
 
 
 def build(folder: Path, *, html_pages: int = 300, pdfs: int = 10, pdf_pages: int = 24, seed: int = 7) -> Path:
