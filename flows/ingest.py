@@ -11,7 +11,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
@@ -72,13 +72,37 @@ def ingest(sources: list[str] | None = None, settings: dict | None = None) -> di
     started = time.monotonic()
     config = Settings.from_env(**{k: v for k, v in (settings or {}).items()})
     stored, failed = store_raw(collect_inputs(sources, config), config)
-    results = extract_text(stored, config) + failed
+    results = extract_in_batches(stored, config) + failed
     rows = parse(results, config)
     rows["fetches"] = RawStore(config.raw_dir).fetches()
     counts = write(rows, {r.doc_id for r in results}, config)
     summary = run.summarise(results, counts, config.out_dir, started)
     _publish(summary)
     return asdict(summary)
+
+
+def extract_in_batches(stored, config: Settings) -> list[run.Processed]:
+    """One extract-text task per batch; the task runner (threads, or Dask workers) runs batches in parallel."""
+    batches = run.split_batches(run.latest_versions(stored), config.batches)
+    if len(batches) == 1:
+        return extract_text(batches[0], config)
+    futures = extract_text.map(batches, unmapped(config))
+    results = []
+    for future in futures:
+        results.extend(future.result())
+        _report("extract", len(results), sum(len(batch) for batch in batches))
+    return results
+
+
+def ingest_on_dask(address: str):
+    """The ingest flow with its tasks sent to the Dask scheduler at ``address`` (e.g. tcp://10.0.0.5:8786).
+
+    Dask workers must see the same raw/ and output folders (one machine, or shared storage), and must be
+    allowed to start processes (``distributed.worker.daemon: false``) since extraction runs sandboxed.
+    """
+    from prefect_dask import DaskTaskRunner
+
+    return ingest.with_options(task_runner=DaskTaskRunner(address=address))
 
 
 def _publish(summary: run.RunSummary) -> None:

@@ -29,6 +29,8 @@ def run_command(
     sources_file: Annotated[Optional[Path], typer.Option("--sources-file", help="A TOML file of your own sources, added to the shipped ones.")] = None,
     allow_private: Annotated[Optional[bool], typer.Option("--allow-private", help="Allow fetching from private and loopback addresses (local servers).")] = None,
     prefect: Annotated[bool, typer.Option("--prefect/--no-prefect", help="Run as a Prefect flow (reports to PREFECT_API_URL when set).")] = True,
+    dask_address: Annotated[Optional[str], typer.Option("--dask-address", help="Run the flow's tasks on this Dask scheduler (tcp://host:8786); extraction is split into one batch per Dask worker.")] = None,
+    batches: Annotated[Optional[int], typer.Option(help="Extraction batches run in parallel by the task runner [default: 1, or the Dask workers]")] = None,
 ) -> None:
     """Extract documents into tables (documents, blocks, markers and the parsers' tables)."""
     from .run import SourceNotFound
@@ -36,12 +38,17 @@ def run_command(
     from .ui import print_summary, progress_bars
 
     settings = Settings.from_env(out_dir=out, raw_dir=raw, pdf_engine=pdf_engine, workers=workers, timeout_s=timeout,
-                                 nlp=nlp, sources_file=sources_file, allow_private=allow_private)
+                                 nlp=nlp, sources_file=sources_file, allow_private=allow_private, batches=batches)
     if settings.pdf_engine not in ("pdfplumber", "pypdfium2"):
         raise typer.BadParameter("--pdf-engine must be pdfplumber or pypdfium2")
+    if dask_address and not prefect:
+        raise typer.BadParameter("--dask-address runs Prefect tasks on Dask: it cannot go with --no-prefect")
     try:
         with progress_bars() as progress:
-            summary = _run_flow(sources, settings, progress) if prefect else _run_local(sources, settings, progress)
+            if prefect:
+                summary = _run_flow(sources, settings, progress, dask_address)
+            else:
+                summary = _run_local(sources, settings, progress)
     except SourceNotFound as error:
         typer.secho(f"Error: {error}", fg="red", err=True)
         raise typer.Exit(2) from error
@@ -55,24 +62,67 @@ def _run_local(sources, settings, progress):
     return ingest(sources, settings, progress)
 
 
-def _run_flow(sources, settings, progress):
+def _prefect_environment() -> None:
     import os
-    import time
 
-    started = time.monotonic()
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     # the temporary local server needs 10-20 s to start on a busy 2-core machine
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-    from flows.ingest import ingest, set_progress, settings_dict
+
+
+def _run_flow(sources, settings, progress, dask_address=None):
+    import time
+
+    started = time.monotonic()
+    _prefect_environment()
+    from flows.ingest import ingest, ingest_on_dask, set_progress, settings_dict
 
     from .run import RunSummary
 
     set_progress(progress)
-    result = ingest(sources=sources, settings=settings_dict(settings))
+    flow = ingest
+    if dask_address:
+        flow = ingest_on_dask(dask_address)
+        if settings.batches == 1:
+            settings.batches = _dask_workers(dask_address)
+    result = flow(sources=sources, settings=settings_dict(settings))
     result["out_dir"] = Path(result["out_dir"])
     result["seconds"] = time.monotonic() - started  # includes starting Prefect
     return RunSummary(**result)
+
+
+def _dask_workers(address: str) -> int:
+    from distributed import Client
+
+    with Client(address, timeout=30) as client:
+        return max(1, len(client.scheduler_info()["workers"]))
+
+
+@app.command("serve")
+def serve_command(
+    names: Annotated[Optional[list[str]], typer.Argument(help="Sources to schedule; default: every source with a schedule.", show_default=False)] = None,
+    sources_file: Annotated[Optional[Path], typer.Option("--sources-file", help="A TOML file of your own sources, added to the shipped ones.")] = None,
+    out: OutOption = None,
+    raw: Annotated[Optional[Path], typer.Option(help="Folder for the raw store [default: raw]")] = None,
+) -> None:
+    """Run each source on its cron schedule in this process (needs a Prefect server: PREFECT_API_URL)."""
+    from .errors import TerminalError
+    from .run import registry
+    from .settings import Settings
+
+    _prefect_environment()
+    from flows.deployments import serve_sources
+
+    settings = Settings.from_env(out_dir=out, raw_dir=raw, sources_file=sources_file)
+    for name in ("out_dir", "raw_dir", "sources_file"):  # scheduled runs start in another working directory
+        if getattr(settings, name) is not None:
+            setattr(settings, name, getattr(settings, name).resolve())
+    try:
+        serve_sources(registry(settings), settings, names)
+    except TerminalError as error:
+        typer.secho(f"Error: {error}", fg="red", err=True)
+        raise typer.Exit(2) from error
 
 
 @app.command("reprocess")

@@ -162,9 +162,26 @@ def gather_inputs(names: list[str], paths: list[str], store: RawStore, settings:
     return stored, failed
 
 
+def latest_versions(stored: list[StoredInput]) -> list[StoredInput]:
+    """One input per publication: a publication given twice keeps its last version."""
+    return list({item.doc_id: item for item in stored}.values())
+
+
+def split_batches(items: list, batches: int) -> list[list]:
+    """Cut ``items`` into at most ``batches`` batches of near-equal size, keeping order; never an empty batch."""
+    batches = max(1, min(batches, len(items)))
+    size, extra = divmod(len(items), batches)
+    cuts, start = [], 0
+    for index in range(batches):
+        end = start + size + (1 if index < extra else 0)
+        cuts.append(items[start:end])
+        start = end
+    return cuts or [[]]
+
+
 def extract_inputs(stored: list[StoredInput], settings: Settings, progress: Progress = _no_progress) -> list[Processed]:
     """Extract every stored input in sandboxed worker processes."""
-    latest = {item.doc_id: item for item in stored}  # one publication given twice: its last version
+    latest = {item.doc_id: item for item in latest_versions(stored)}
     jobs = [ExtractJob(item.doc_id, item.path, item.content_type, item.url) for item in latest.values()]
     done = 0
 

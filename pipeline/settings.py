@@ -15,6 +15,7 @@ class Settings:
     raw_dir: Path = field(default=Path("raw"), metadata={"env": "THB_RAW", "help": "Folder for the raw store."})
     pdf_engine: str = field(default="pdfplumber", metadata={"env": "THB_PDF_ENGINE", "help": "PDF character source: pdfplumber or pypdfium2."})
     workers: int = field(default=2, metadata={"env": "THB_WORKERS", "help": "Extraction worker processes."})
+    batches: int = field(default=1, metadata={"env": "THB_BATCHES", "help": "Extraction batches, one Prefect task each, run in parallel by the task runner (on Dask: the number of workers)."})
     timeout_s: float = field(default=180.0, metadata={"env": "THB_TIMEOUT", "help": "Seconds one document may take to parse."})
     memory_mb: int = field(default=3072, metadata={"env": "THB_MEMORY_MB", "help": "Memory one parser process may use."})
     fetch_timeout_s: float = field(default=60.0, metadata={"env": "THB_FETCH_TIMEOUT", "help": "Overall seconds for fetching one URL."})

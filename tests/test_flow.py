@@ -56,3 +56,28 @@ def test_failed_documents_are_reported_to_prefect(harness, tmp_path):
             return await client.read_artifacts()
 
     assert any(a.key == "failed-documents" for a in anyio.run(artifacts))
+
+
+def test_the_flow_runs_its_extraction_batches_on_a_dask_cluster(harness, tmp_path):
+    import anyio
+    import dask
+    from distributed import LocalCluster
+    from prefect import get_client
+
+    from flows.ingest import ingest_on_dask
+
+    async def extract_runs():
+        async with get_client() as client:
+            return [run for run in await client.read_task_runs() if run.name.startswith("extract-text")]
+
+    before = len(anyio.run(extract_runs))
+    # extraction starts sandbox processes, which daemonic Dask workers may not do
+    with dask.config.set({"distributed.worker.daemon": False}), \
+            LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        summary = ingest_on_dask(cluster.scheduler_address)(settings={
+            "out_dir": str(tmp_path / "out"), "raw_dir": str(tmp_path / "raw"), "nlp": False,
+            "batches": 2, "workers": 1})
+        assert cluster.scheduler.transition_counter > 0
+    assert summary["documents_ok"] >= 4 and not summary["failed_by_reason"]
+    assert len(read_table(tmp_path / "out", "documents")) == summary["documents_ok"]
+    assert len(anyio.run(extract_runs)) - before == 2
