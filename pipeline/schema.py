@@ -97,9 +97,20 @@ def _collect_tables() -> dict[str, Table]:
 
 
 # Parsers that add tables; their modules must import without loading spaCy or Prefect.
-PARSER_MODULES: list[str] = []
+PARSER_MODULES: list[str] = ["pipeline.footnotes"]
 
 TABLES: dict[str, Table] = _collect_tables()
+
+
+def _collect_exports() -> dict:
+    """Derived files (name -> function of the table frames) that parser modules declare as EXPORTS."""
+    exports = {}
+    for module in PARSER_MODULES:
+        exports.update(getattr(__import__(module, fromlist=["EXPORTS"]), "EXPORTS", {}))
+    return exports
+
+
+EXPORTS = _collect_exports()
 
 
 def markdown_reference() -> str:

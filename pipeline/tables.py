@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .schema import TABLES, Table
+from .schema import EXPORTS, TABLES, Table
 
 SQLITE_NAME = "thb.sqlite"
 
@@ -52,11 +52,8 @@ def merge_rows(old: pd.DataFrame, new: pd.DataFrame, replaced_docs: set[str]) ->
     if not frames:
         return new
     merged = pd.concat(frames, ignore_index=True)
-    return merged.sort_values(list(_sort_key(new.columns)), kind="stable", ignore_index=True)
-
-
-def _sort_key(columns) -> list[str]:
-    return [c for c in ("doc_id", "block_no", "footnote", "start") if c in columns][:2] or ["doc_id"]
+    # a stable sort on doc_id alone keeps each document's rows in the order its parser gave (reading order)
+    return merged.sort_values("doc_id", kind="stable", ignore_index=True)
 
 
 def write_tables(out_dir: Path | str, rows_by_table: Mapping[str, Iterable[Mapping]], processed_docs: set[str]) -> dict[str, int]:
@@ -81,6 +78,8 @@ def write_tables(out_dir: Path | str, rows_by_table: Mapping[str, Iterable[Mappi
         for name, frame in frames.items():
             staged.append((_staged_parquet(frame, parquet_path(out_dir, name)), parquet_path(out_dir, name)))
         staged.append((_staged_sqlite(frames, out_dir / SQLITE_NAME), out_dir / SQLITE_NAME))
+        for file_name, derive in EXPORTS.items():
+            staged.append((_staged_csv(derive(frames), out_dir / file_name), out_dir / file_name))
     except BaseException:
         for tmp, _target in staged:
             tmp.unlink(missing_ok=True)
@@ -108,6 +107,12 @@ def _removed_on_error(path: Path) -> Iterator[Path]:
 def _staged_parquet(frame: pd.DataFrame, target: Path) -> Path:
     with _removed_on_error(_temp_path(target)) as tmp:
         frame.to_parquet(tmp, index=False)
+    return tmp
+
+
+def _staged_csv(frame: pd.DataFrame, target: Path) -> Path:
+    with _removed_on_error(_temp_path(target)) as tmp:
+        frame.to_csv(tmp, index=False)
     return tmp
 
 

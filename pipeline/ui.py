@@ -47,6 +47,11 @@ def print_summary(summary) -> None:
         rows.add_row(name, str(count))
     console.print(rows)
     console.print(f"SQLite: {(summary.out_dir / 'thb.sqlite').resolve()}  ·  look: thb show documents")
+    from .schema import EXPORTS
+
+    for name in EXPORTS:
+        if (summary.out_dir / name).exists():
+            console.print(f"Spreadsheet: {(summary.out_dir / name).resolve()}")
 
 
 def list_tables(out_dir: Path) -> None:

@@ -111,3 +111,20 @@ def test_the_column_reference_is_generated_from_the_schema():
 
     assert (REPO / "docs" / "tables.md").read_text() == markdown_reference(), \
         "docs/tables.md is stale: run python -m pipeline.schema > docs/tables.md"
+
+
+def test_footnoted_claims_and_the_claim_matrix_come_out_of_a_run(settings):
+    ingest(None, settings)
+    claims = read_table(settings.out_dir, "claims")
+    release = claims[claims["doc_id"].str.startswith("press-release")].set_index("footnote")
+    assert (release.loc["4", "stated_count"], release.loc["4", "n_countries"], release.loc["4", "count_ok"]) == (8, 8, True)
+    assert release.loc["5", "relates_to"] == "4" and release.loc["5", "count_ok"]
+    assert release.loc["6", "stated_count"] == 8  # "Six Member States, along with Norway and Georgia"
+    countries = read_table(settings.out_dir, "footnote_countries")
+    assert set(countries.loc[countries["code"] == "EL", "iso2"]) == {"GR"}
+    matrix = pd.read_csv(settings.out_dir / "claim_matrix.csv", dtype={"footnote": str})
+    assert len(matrix) == len(claims)
+    row = matrix[(matrix["doc_id"] == release["doc_id"].iloc[0]) & (matrix["footnote"] == "4")].iloc[0]
+    assert {code for code in ("AT", "BE", "DE", "GR", "FR", "NL", "PL", "SE") if row[code] == 1} == \
+        {"AT", "BE", "DE", "GR", "FR", "NL", "PL", "SE"}
+    assert pd.isna(row["IT"])

@@ -1,0 +1,465 @@
+"""Country codes in footnotes and body text: "BE, BG, CY, DE and EL.", "Observer
+Countries (NO, GE, MD)", "all EU MSs, except CY, CZ, DK".
+
+Two-letter tokens are everywhere (model parameters "LU, PL", the word "IT",
+"is, it, no"), so a run of codes is taken as a country list only when its
+context says so: a footnote that is nothing but the list, a list introduced by
+"countries", "Member States", "includes data from:" and the like, or the
+exception list of a group expression.  Codes whose case a PDF font mangled
+("Cy", "iE", "nL") count only inside a list that is mostly proper codes.
+Lists of names ("Belgium, France and the Netherlands") follow the same rules.
+Group expressions ("EU27", "all EU Member States except DK") are expanded to
+the Union of the publication date.
+
+ISO 3166 codes and names come from pycountry; EU membership with its dates, the
+EU protocol codes (EL, UK) and EMN status come from ``data/eu_emn.toml``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import pycountry
+
+DATA_FILE = Path(__file__).parent / "data" / "eu_emn.toml"
+
+# Names used in running text that pycountry spells differently or not at all.
+_NAME_ALIASES = {
+    "the Netherlands": "NL", "Czech Republic": "CZ", "Slovak Republic": "SK", "Great Britain": "GB",
+    "the United Kingdom": "GB", "Macedonia": "MK", "Republic of Moldova": "MD", "the Republic of Moldova": "MD",
+    "Turkey": "TR", "Kosovo": "XK", "Russia": "RU", "Vatican": "VA", "Ivory Coast": "CI",
+}
+
+
+# --- reference data ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Reference:
+    protocol: dict[str, str]              # EL -> GR
+    extra: dict[str, str]                 # XK -> Kosovo
+    eu: dict[str, tuple[date, date | None]]
+    not_in_emn: frozenset[str]
+    observers: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def _reference() -> _Reference:
+    data = tomllib.loads(DATA_FILE.read_text(encoding="utf-8"))
+    eu = {code: (date.fromisoformat(span["joined"]), date.fromisoformat(span["left"]) if "left" in span else None)
+          for code, span in data["eu_members"].items()}
+    return _Reference(
+        protocol=dict(data["protocol_codes"]),
+        extra=dict(data["extra_codes"]),
+        eu=eu,
+        not_in_emn=frozenset(data["emn"]["eu_members_not_in_emn"]),
+        observers=tuple(data["emn"]["observers"]),
+    )
+
+
+def as_date(value: str | date | None) -> date:
+    """A publication date ('2025-07-16', '2013-04', '2013') as a date; today when unknown."""
+    if value is None:
+        return date.today()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()[:10]
+    try:
+        if len(text) == 4:
+            return date(int(text), 12, 31)
+        if len(text) == 7:
+            return date(int(text[:4]), int(text[5:7]), 28)
+        return date.fromisoformat(text)
+    except ValueError:
+        return date.today()
+
+
+def to_iso2(code: str) -> str | None:
+    """ISO alpha-2 for a code in any case ('EL' -> 'GR', 'uk' -> 'GB', 'Cy' -> 'CY'); None if not a country."""
+    upper = code.upper()
+    reference = _reference()
+    if upper in reference.protocol:
+        return reference.protocol[upper]
+    if upper in reference.extra:
+        return upper
+    if len(upper) == 2 and upper.isalpha() and pycountry.countries.get(alpha_2=upper) is not None:
+        return upper
+    return None
+
+
+def protocol_code(iso2: str) -> str:
+    """The code EU documents print for a country ('GR' -> 'EL', 'GB' -> 'UK')."""
+    for protocol, iso in _reference().protocol.items():
+        if iso == iso2:
+            return protocol
+    return iso2
+
+
+def country_name(iso2: str) -> str:
+    """Short English name: 'Moldova', not 'Moldova, Republic of'."""
+    reference = _reference()
+    if iso2 in reference.extra:
+        return reference.extra[iso2]
+    country = pycountry.countries.get(alpha_2=iso2)
+    if country is None:
+        return iso2
+    return getattr(country, "common_name", None) or country.name
+
+
+def eu_members(on: str | date | None = None) -> list[str]:
+    """ISO codes of the EU Member States on a date (UK until 2020-01-31, HR from 2013-07-01)."""
+    day = as_date(on)
+    return sorted(code for code, (joined, left) in _reference().eu.items()
+                  if joined <= day and (left is None or day <= left))
+
+
+def is_eu_member(iso2: str, on: str | date | None = None) -> bool:
+    return iso2 in eu_members(on)
+
+
+def emn_status(iso2: str, on: str | date | None = None) -> str | None:
+    """'member' (an EU Member State taking part: all but DK), 'observer', or None."""
+    reference = _reference()
+    if iso2 in reference.observers:
+        return "observer"
+    if is_eu_member(iso2, on) and iso2 not in reference.not_in_emn:
+        return "member"
+    return None
+
+
+def emn_members(on: str | date | None = None) -> list[str]:
+    return [code for code in eu_members(on) if code not in _reference().not_in_emn]
+
+
+def emn_observers() -> list[str]:
+    return list(_reference().observers)
+
+
+def eu_snapshot(size: int, on: str | date | None = None) -> list[str] | None:
+    """The Union of ``size`` members ('EU27') meant at a date: the latest enlargement
+    state of that size on or before the date (EU27 in 2010 is the Union before Croatia,
+    EU27 in 2025 the Union after the United Kingdom left)."""
+    day = as_date(on)
+    changes = sorted({joined for joined, _ in _reference().eu.values()}
+                     | {date.fromordinal(left.toordinal() + 1) for _, left in _reference().eu.values() if left})
+    matching = [moment for moment in changes if len(eu_members(moment)) == size]
+    if not matching:
+        return None
+    earlier = [moment for moment in matching if moment <= day]
+    return eu_members(earlier[-1] if earlier else matching[0])
+
+
+# --- mentions ------------------------------------------------------------------------------------
+
+@dataclass
+class CountryMention:
+    """One country in a list: the code as printed and what it stands for."""
+
+    code: str                   # as written ('EL', 'Cy', 'Belgium'); for a group expansion the EU protocol code
+    iso2: str
+    country: str
+    eu_member: bool
+    emn_status: str | None
+    start: int                  # offsets in the searched text (the group expression for expansions)
+    end: int
+    expanded_from: str | None = None
+
+
+@dataclass
+class CountryList:
+    """A run of codes (or a group expression) accepted as a list of countries."""
+
+    start: int
+    end: int
+    mentions: list[CountryMention] = field(default_factory=list)
+    reason: str = ""            # why it was accepted: whole, cue, colon, group
+    group: str | None = None    # the group expression ('all EU MSs, except CY, CZ')
+
+    @property
+    def iso2(self) -> list[str]:
+        return [mention.iso2 for mention in self.mentions]
+
+
+def make_mention(code: str, start: int, end: int, on: str | date | None,
+                 expanded_from: str | None = None, iso2: str | None = None) -> CountryMention:
+    """A mention of the country ``code`` stands for (or ``iso2`` when ``code`` is a name)."""
+    iso2 = iso2 or to_iso2(code)
+    if iso2 is None:
+        raise ValueError(f"{code!r} is not a country code")
+    return CountryMention(code=code, iso2=iso2, country=country_name(iso2), eu_member=is_eu_member(iso2, on),
+                          emn_status=emn_status(iso2, on), start=start, end=end, expanded_from=expanded_from)
+
+
+# --- finding code lists --------------------------------------------------------------------------
+
+# A two-letter token not glued to letters, digits, hyphens, slashes (URLs: /EN/TXT) or dots (i.e.).
+_TOKEN = re.compile(r"(?<![\w\-/.@&=])([A-Za-z]{2})(?![\w\-/@]|\.\w)")
+# What may stand between two codes of one list; an annotation in parentheses may follow a code.
+_SEPARATOR = re.compile(r"^(?:\s*\([^()\n]{1,60}\))?(?:\s*[,;]\s*(?:(?:and|or|as\s+well\s+as|&)\s+)?"
+                        r"|\s+(?:and|or|as\s+well\s+as|&)\s+)$")
+_NAME_SEPARATOR = re.compile(r"^(?:\s*\([^()\n]{1,60}\))?(?:\s*[,;]\s*(?:(?:and|or|as\s+well\s+as|&)\s+)?"
+                             r"|\s+(?:and|or|as\s+well\s+as|&)\s+)(?:the\s+)?$")
+# Words right before a list that make it a list of countries.
+_CUE = re.compile(r"(?:countr(?:y|ies)|states?|ms'?s|observers|participants|"
+                  r"data\s+from|except(?:\s+for)?|excluding|other\s+than|with\s+the\s+exception\s+of|apart\s+from)"
+                  r"\s*[(:,\u2013\u2014-]?\s*(?:(?:e\.g\.|i\.e\.|such\s+as|including|notably|namely|in\s+particular|"
+                  r"like|viz\.)\s*[,:]?\s*)?$", re.I)
+_LEAD_IN = re.compile(r"^\s*(?:(?:these|they|those)\s+(?:are|were|include[sd]?)\b\s*:?\s*)?"
+                      r"(?:(?:the\s+)?(?:figure|table|data|chart)\s+)?(?:includes?|covers?|contains?|source)?"
+                      r"\s*(?:data\s+)?(?:from|for)?\s*[:\-]?\s*", re.I)
+_SAMPLE_SIZE = re.compile(r"\(\s*n\s*=\s*[\d,. ]+\)", re.I)
+_GROUP = re.compile(
+    r"(?:\ball\s+(?:the\s+)?(?:other\s+)?(?:(?P<union>EU|EMN)\s*(?:-?\s*(?P<size1>15|25|27|28))?\s+)?"
+    r"(?P<noun>member\s+states|ms'?s|member\s+(?:and\s+observer\s+)?countries|countries)"
+    r"|\b(?P<bare>EU|EMN)\s+(?P<noun2>member\s+states|member\s+countries)(?=\s*,?\s*(?:except|excluding))"
+    r"|\bEU\s?-?\s?(?P<size2>15|25|27|28)\b)"
+    r"(?P<except>\s*,?\s*(?:except(?:\s+for)?|excluding|other\s+than|with\s+the\s+exception\s+of|but\s+not|"
+    r"apart\s+from)\s+)?", re.I)
+
+
+_HEDGED = re.compile(r"\b(?:almost|nearly|not|virtually|practically|hardly)\s+$", re.I)
+
+
+@dataclass
+class _Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def exact(self) -> bool:
+        return self.text.isupper() and to_iso2(self.text) is not None
+
+    @property
+    def mangled(self) -> bool:
+        return not self.text.isupper() and not self.text.islower() and to_iso2(self.text) is not None
+
+
+def _series(text: str, start: int = 0, end: int | None = None) -> list[list[_Token]]:
+    """Runs of code-shaped tokens joined by list separators (any case but all-lower)."""
+    end = len(text) if end is None else end
+    runs: list[list[_Token]] = []
+    for match in _TOKEN.finditer(text, start, end):
+        if match.group(1).islower():
+            continue
+        token = _Token(match.group(1), match.start(1), match.end(1))
+        if runs and _SEPARATOR.match(text[runs[-1][-1].end:token.start]):
+            runs[-1].append(token)
+        else:
+            runs.append([token])
+    return [_clean_run(text, run) for run in runs]
+
+
+def _clean_run(text: str, run: list[_Token]) -> list[_Token]:
+    """Drop a run with a non-country capital pair (a list of abbreviations, not of countries),
+    cut it at a capitalised non-code word, and drop trailing mangled tokens that begin a
+    sentence ('BE and At the same time')."""
+    if any(token.text.isupper() and not token.exact for token in run):
+        return []
+    for index, token in enumerate(run):
+        if not token.exact and not token.mangled:
+            run = run[:index]
+            break
+    while run and run[-1].mangled and re.match(r"\s+[a-z]", text[run[-1].end:run[-1].end + 3]):
+        run = run[:-1]
+    return run
+
+
+def _codes_credible(run: list[_Token]) -> bool:
+    exact = sum(token.exact for token in run)
+    mangled = len(run) - exact
+    # A font that mangles case mangles many codes of a list, but a list of capitalised words
+    # ('At', 'In', 'No') with one code among them is prose, not codes.
+    return exact >= 1 and (mangled == 0 or (exact >= 2 and mangled <= 2 * exact))
+
+
+def _rest_is_empty(fragment: str) -> bool:
+    return not re.search(r"[^\W\d_]", _SAMPLE_SIZE.sub("", fragment))
+
+
+def _accept_reason(text: str, run: list[_Token], footnote: bool) -> str | None:
+    before, after = text[:run[0].start], text[run[-1].end:]
+    single = len(run) == 1
+    if footnote and _rest_is_empty(_LEAD_IN.sub("", before, count=1)) and _rest_is_empty(after):
+        # one code and a figure ('SD 10.74.') is an abbreviation, not a footnote naming a country
+        if not single or not re.search(r"\w", before + after):
+            return "whole"
+    cued = _CUE.search(before[-80:]) is not None
+    if single:
+        in_parentheses = before.rstrip().endswith("(") and after.lstrip().startswith(")")
+        return "cue" if cued and in_parentheses else None
+    if cued:
+        return "cue"
+    if footnote and not before.strip() and after.lstrip().startswith(":"):
+        return "colon"         # "AT, DE: only adult victims."
+    if footnote and before.rstrip().endswith(":") and (_rest_is_empty(after) or re.match(r"\s*[;.]", after)):
+        return "colon"         # "Nine Member States reported a rise: BE, BG, CY."; "in 2004: CY, CZ; in 2007: ..."
+    return None
+
+
+def find_country_lists(text: str, *, on: str | date | None = None, footnote: bool = False) -> list[CountryList]:
+    """Country lists in ``text``, in order.  ``footnote`` says the text is a footnote body,
+    where a list standing alone (or after a colon) is enough context."""
+    lists = _find_groups(text, on, footnote)
+    taken = [(found.start, found.end) for found in lists]
+    for run in _series(text):
+        if not run or any(start <= run[0].start < end for start, end in taken):
+            continue
+        if not _codes_credible(run):
+            continue
+        reason = _accept_reason(text, run, footnote)
+        if reason is None:
+            continue
+        mentions = [make_mention(token.text, token.start, token.end, on) for token in run]
+        lists.append(CountryList(run[0].start, run[-1].end, _unique(mentions), reason))
+    for names in _name_runs(text):
+        if any(start <= names[0].start < end for start, end in taken):
+            continue
+        reason = _accept_reason(text, names, footnote)
+        if reason is not None:
+            mentions = [make_mention(name.text, name.start, name.end, on, iso2=name.iso2) for name in names]
+            lists.append(CountryList(names[0].start, names[-1].end, _unique(mentions), reason))
+    return sorted(lists, key=lambda found: found.start)
+
+
+@dataclass
+class _Name:
+    text: str
+    start: int
+    end: int
+    iso2: str
+
+
+def _name_runs(text: str) -> list[list[_Name]]:
+    """Runs of country names joined by list separators ('Belgium, France and the Netherlands');
+    they are taken under the same rules as runs of codes."""
+    runs: list[list[_Name]] = []
+    for start, end, iso2 in find_country_names(text):
+        name = _Name(text[start:end], start, end, iso2)
+        if runs and _NAME_SEPARATOR.match(text[runs[-1][-1].end:start]):
+            runs[-1].append(name)
+        else:
+            runs.append([name])
+    return runs
+
+
+def _unique(mentions: list[CountryMention]) -> list[CountryMention]:
+    seen: set[str] = set()
+    result = []
+    for mention in mentions:
+        if mention.iso2 not in seen:
+            seen.add(mention.iso2)
+            result.append(mention)
+    return result
+
+
+# --- group expressions ---------------------------------------------------------------------------
+
+def _find_groups(text: str, on: str | date | None, footnote: bool) -> list[CountryList]:
+    found = []
+    for match in _GROUP.finditer(text):
+        if _HEDGED.search(text[max(0, match.start() - 25):match.start()]):
+            continue
+        end = match.end()
+        excluded: list[str] = []
+        if match.group("except"):
+            excluded, end = _exception_list(text, match.end())
+            if not excluded:
+                end = match.start("except")
+        members = _group_members(match, on)
+        if members is None and excluded and (match.group("noun") or "").lower().startswith("member states"):
+            # 'all Member States except DK, IE': the exceptions show which Member States are meant
+            members = eu_members(on) if set(excluded) <= set(eu_members(on)) else None
+        if members is None or not _group_accepted(text, match, end, footnote):
+            continue
+        expression = text[match.start():end]
+        mentions = [make_mention(protocol_code(code), match.start(), end, on, expanded_from=expression)
+                    for code in members if code not in excluded]
+        found.append(CountryList(match.start(), end, mentions, "group", expression))
+    return found
+
+
+def _group_members(match: re.Match, on: str | date | None) -> list[str] | None:
+    size = match.group("size1") or match.group("size2")
+    union = (match.group("union") or match.group("bare") or "").upper()
+    noun = (match.group("noun") or match.group("noun2") or "").lower()
+    if size:
+        return eu_snapshot(int(size), on)
+    if union == "EMN":
+        observers = emn_observers() if "observer" in noun else []
+        return emn_members(on) + observers
+    if union == "EU" or noun.startswith("ms"):
+        return eu_members(on)
+    return None          # "all countries", "all Member States" (of the UN?): no telling which
+
+
+def _exception_list(text: str, start: int) -> tuple[list[str], int]:
+    """ISO codes excluded after 'except' (codes, mangled codes or country names) and where the list ends."""
+    runs = [run for run in _series(text, start) if run]
+    if runs and runs[0][0].start == start and _codes_credible(runs[0]):
+        return [to_iso2(token.text) for token in runs[0]], runs[0][-1].end
+    names: list[str] = []
+    position = start
+    for name_start, name_end, iso2 in find_country_names(text[start:]):
+        gap = text[position:start + name_start]
+        joined = _SEPARATOR.match(gap) if names else not gap.strip()
+        if not joined:
+            break
+        names.append(iso2)
+        position = start + name_end
+    return names, position
+
+
+def _group_accepted(text: str, match: re.Match, end: int, footnote: bool) -> bool:
+    """'all EU MSs' and anything with an exception list is a deliberate enumeration; a bare
+    'EU27' counts only as the whole footnote or after a cue ('data from EU27')."""
+    if match.group(0).lower().startswith("all") or match.group("except") and end > match.end("except"):
+        return True
+    before = text[:match.start()]
+    if footnote and _rest_is_empty(_LEAD_IN.sub("", before, count=1)) and _rest_is_empty(text[end:]):
+        return True
+    return re.search(r"(?:data\s+from|covers?|includes?|countries)\s*[:(]?\s*$", before[-40:], re.I) is not None
+
+
+# --- country names -------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _name_index() -> tuple[re.Pattern, dict[str, str]]:
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attribute in ("name", "common_name", "official_name"):
+            value = getattr(country, attribute, None)
+            if value and "," not in value:
+                names[value] = country.alpha_2
+    names.update(_NAME_ALIASES)
+    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])"), names
+
+
+def find_country_names(text: str) -> list[tuple[int, int, str]]:
+    """Country names in ``text`` as (start, end, iso2): 'Serbia', 'the Netherlands', 'Czechia'."""
+    pattern, names = _name_index()
+    return [(match.start(), match.end(), names[match.group(0)]) for match in pattern.finditer(text)]
+
+
+def country_from_name(name: str) -> str | None:
+    return _name_index()[1].get(name.strip())
+
+
+def strip_list_wording(text: str, lists: list[CountryList]) -> str:
+    """What a footnote says besides its country lists: the lists, a lead-in ('includes data
+    from:') and sample sizes ('(n = 532)') removed.  Empty when the footnote is only a list."""
+    pieces = []
+    position = 0
+    for found in sorted(lists, key=lambda item: item.start):
+        pieces.append(text[position:found.start])
+        position = max(position, found.end)
+    pieces.append(text[position:])
+    rest = _SAMPLE_SIZE.sub(" ", " ".join(pieces))
+    rest = _LEAD_IN.sub("", rest, count=1)
+    rest = re.sub(r"\b(?:and|or|as well as|countries|member states|mss)\b", " ", rest, flags=re.I)
+    return " ".join(re.sub(r"[^\w%/]+", " ", rest).split())
