@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree
-
 from .errors import BrokenDocument, NoText
 from .markdown import parse_date
 from .model import Block, Extraction, Marker
@@ -53,19 +51,19 @@ def extract_html(data: bytes, *, url: str | None = None) -> Extraction:
     footnotes = take_footnotes(tree)
     drop_chrome(tree)
     mark_markers(tree)
-    result = trafilatura.extract(tree, url=url, output_format="xml", include_comments=False, include_tables=True,
-                                 with_metadata=True, favor_recall=True, deduplicate=False)
-    if not result:
+    # bare_extraction hands back the article tree and metadata without serialising them to XML and back
+    result = trafilatura.bare_extraction(tree, url=url, include_comments=False, include_tables=True,
+                                         with_metadata=True, favor_recall=True, deduplicate=False)
+    if result is None or result.body is None:
         raise NoText("no article text was found in the page (navigation or scripts only?)")
-    doc = etree.fromstring(result.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
-    body = blocks_from_xml(doc.find("main"))
+    body = blocks_from_xml(result.body)
     body, inline_notes = split_inline_footnotes(body, {b.label for b in footnotes})
     if not any(b.kind != "heading" for b in body):
         raise NoText("no article text was found in the page (only headings)")
     return Extraction(
         blocks=body + footnotes + inline_notes + comments,
-        title=_title(doc, body),
-        published=parse_date(doc.get("date") or "") or None,
+        title=_title(result.title, result.sitename, body),
+        published=parse_date(result.date or "") or None,
         language=language,
     )
 
@@ -86,7 +84,7 @@ def take_comments(tree) -> list[Block]:
 
 def take_footnotes(tree) -> list[Block]:
     """Remove footnote lists from the page; each note becomes a footnote block with its label."""
-    items = [el for el in tree.iter() if isinstance(el.tag, str) and _NOTE_ID.match(el.get("id") or "")
+    items = [el for el in tree.xpath("//*[@id]") if _NOTE_ID.match(el.get("id"))
              and not el.get("href") and el.tag not in ("sup", "a", "span")]
     containers = [el for el in _matching(tree, _NOTES_CONTAINER)
                   if el.tag not in _KEEP and (el.get("role") or "") != "doc-noteref"]
@@ -112,10 +110,10 @@ def take_footnotes(tree) -> list[Block]:
 
 def drop_chrome(tree) -> None:
     """Remove cookie banners, share bars, related links and the like that trafilatura may keep."""
-    for element in list(tree.iter()):
-        if isinstance(element.tag, str) and element.tag not in _KEEP and element.getparent() is not None:
-            if _has_class(element, _CHROME) or _CHROME.match(element.get("id") or ""):
-                _remove(element)
+    chrome = [el for el in tree.xpath("//*[@class or @id]")
+              if el.tag not in _KEEP and (_has_class(el, _CHROME) or _CHROME.match(el.get("id") or ""))]
+    for element in _outermost(chrome):
+        _remove(element)
 
 
 def mark_markers(tree) -> None:
@@ -132,7 +130,7 @@ def mark_markers(tree) -> None:
 
 
 def blocks_from_xml(main) -> list[Block]:
-    """Headings, paragraphs, list items and table rows from trafilatura's XML, markers taken out."""
+    """Headings, paragraphs, list items and table rows from trafilatura's article tree, markers taken out."""
     blocks: list[Block] = []
     if main is None:
         return blocks
@@ -252,8 +250,9 @@ def _strip_backlinks(item) -> None:
 
 
 def _matching(tree, pattern: re.Pattern) -> list:
-    found = [el for el in tree.iter() if isinstance(el.tag, str)
-             and (pattern.match(el.get("id") or "") or _has_class(el, pattern)
+    # XPath selects in C the few elements that have the attributes at all
+    found = [el for el in tree.xpath("//*[@class or @id or @role]")
+             if (pattern.match(el.get("id") or "") or _has_class(el, pattern)
                   or (el.get("role") or "") in ("doc-endnotes", "doc-footnotes") and pattern is _NOTES_CONTAINER)]
     return _outermost(found)
 
@@ -293,9 +292,8 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _title(doc, body: list[Block]) -> str | None:
-    title = _clean(doc.get("title") or "")
-    site = _clean(doc.get("sitename") or "")
+def _title(title: str | None, site: str | None, body: list[Block]) -> str | None:
+    title, site = _clean(title or ""), _clean(site or "")
     if site and title.lower().endswith(site.lower()):
         title = re.sub(r"\s*[-|–—·:]\s*$", "", title[: -len(site)]) or title  # "Headline - Site"
     if title:
