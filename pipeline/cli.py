@@ -178,6 +178,40 @@ def show_command(
         raise typer.Exit(2)
 
 
+@app.command("review")
+def review_command(
+    out: OutOption = None,
+    raw: Annotated[Optional[Path], typer.Option(help="Folder of the raw store, for downloading originals [default: raw]")] = None,
+    host: Annotated[str, typer.Option(help="Address to listen on; anything but 127.0.0.1/localhost needs a token.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
+    token: Annotated[Optional[str], typer.Option(envvar="THB_REVIEW_TOKEN", help="Access token; made up and printed when --host is not loopback and none is given.")] = None,
+    reviewer: Annotated[Optional[str], typer.Option(help="Name recorded with decisions [default: your login name]")] = None,
+) -> None:
+    """Review extracted rows beside their source in the browser: accept, reject or correct; export reviewed CSV."""
+    import secrets
+
+    from .review.app import is_loopback, serve_review
+    from .settings import Settings
+
+    settings = Settings.from_env(out_dir=out, raw_dir=raw)
+    if token is None and not is_loopback(host):
+        token = secrets.token_urlsafe(24)
+    serve_review(settings.out_dir, host=host, port=port, token=token, raw_dir=settings.raw_dir, reviewer=reviewer)
+
+
+@app.command("report")
+def report_command(
+    out: OutOption = None,
+    path: Annotated[Optional[Path], typer.Option("--path", help="Where to write the report [default: OUT/report.html]")] = None,
+) -> None:
+    """Write a static HTML report of the run with charts (one file, opens offline)."""
+    from .report import write_report
+    from .settings import Settings
+
+    settings = Settings.from_env(out_dir=out)
+    typer.echo(f"Report: {write_report(settings.out_dir, path)}")
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,238 @@
+"""The run report: one static HTML file with the run's documents and charts, readable offline.
+
+``write_report(out_dir)`` writes ``out_dir/report.html``: documents processed and failed
+(by reason), a country × claim heatmap (which countries stand behind each footnoted
+claim), figures over time by subject, and the most frequent organisations.  Charts are
+plotly figures; plotly.js is embedded once, inline, so the file needs no network.
+Review decisions are applied first (rejected rows left out, corrections used), so the
+charts show what reviewers signed off.  Tables a run did not produce (the entity tables
+without ``--nlp``) give a short note instead of a chart.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from .tables import read_table
+
+REPORT_NAME = "report.html"
+MAX_CLAIMS = 80  # rows of the heatmap; more would be unreadable
+MAX_SUBJECTS = 8  # lines per figures chart
+TOP_ORGANISATIONS = 20
+CHART_CONFIG = {"displaylogo": False, "responsive": True}
+
+
+def write_report(out_dir: Path, path: Path | None = None) -> Path:
+    """Write the report for the tables in ``out_dir``; returns where it was written."""
+    out_dir = Path(out_dir)
+    path = Path(path) if path else out_dir / REPORT_NAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(render_report(out_dir), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def render_report(out_dir: Path, app_link: str | None = None) -> str:
+    """The report as one HTML string (``app_link``: a link back to the review app)."""
+    from .review.decisions import apply_decisions, load_decisions, orphaned_decisions
+
+    out_dir = Path(out_dir)
+    documents = read_table(out_dir, "documents")
+    reviewed = apply_decisions(out_dir)
+    decisions = load_decisions(out_dir)
+    sections = [
+        _documents_section(documents),
+        _claims_section(reviewed.get("claims"), reviewed.get("footnote_countries"), documents),
+        _figures_section(reviewed.get("figures")),
+        _organisations_section(reviewed.get("organisations")),
+    ]
+    review_note = (f"{len(decisions)} review decision(s) applied"
+                   + (f", {len(orphaned_decisions(out_dir))} orphaned" if decisions else "") + ".")
+    return _page(out_dir, sections, review_note, app_link)
+
+
+# --- sections ----------------------------------------------------------------------------------------------
+
+def _documents_section(documents: pd.DataFrame) -> str:
+    import plotly.graph_objects as go
+
+    if not len(documents):
+        return _section("Documents", "<p>No documents: this folder has no run yet.</p>")
+    statuses = documents["status"].fillna("unknown").value_counts()
+    ok = int(statuses.get("ok", 0))
+    failed = statuses.drop("ok", errors="ignore")
+    facts = (f"<p><b>{len(documents)}</b> documents processed: <b>{ok}</b> ok, "
+             f"<b>{int(failed.sum())}</b> failed.</p>")
+    by_type = documents["content_type"].fillna("unknown").value_counts()
+    facts += "<p>By type: " + ", ".join(f"{_esc(t)} {n}" for t, n in by_type.items()) + ".</p>"
+    chart = go.Figure(go.Bar(x=[str(s) for s in statuses.index], y=statuses.values.tolist(),
+                             marker_color=["#2f7d32" if s == "ok" else "#c62828" for s in statuses.index]))
+    chart.update_layout(title="Documents by status", xaxis_title="status", yaxis_title="documents")
+    failures = documents[documents["status"] != "ok"]
+    table = ""
+    if len(failures):
+        rows = "".join(f"<tr><td>{_esc(r.source)}</td><td>{_esc(r.status)}</td><td>{_esc(r.error)}</td></tr>"
+                       for r in failures.itertuples())
+        table = f"<table><tr><th>source</th><th>reason</th><th>error</th></tr>{rows}</table>"
+    return _section("Documents", facts + _chart(chart, "chart-documents", 320) + table)
+
+
+def claim_country_matrix(claims: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
+    """Claims (rows) × ISO codes (columns): 1 where the claim's footnote lists the country."""
+    if claims is None or countries is None or not len(claims) or not len(countries):
+        return pd.DataFrame()
+    listed = countries.dropna(subset=["iso2"]).assign(present=1)
+    pairs = claims.dropna(subset=["footnote_seq"]).merge(listed[["doc_id", "footnote_seq", "iso2", "present"]],
+                                                         on=["doc_id", "footnote_seq"])
+    if not len(pairs):
+        return pd.DataFrame()
+    pairs["claim"] = list(zip(pairs["doc_id"], pairs["marker_offset"]))
+    matrix = pairs.pivot_table(index="claim", columns="iso2", values="present", aggfunc="max", fill_value=0)
+    order = matrix.sum().sort_values(ascending=False, kind="stable").index
+    return matrix[order]
+
+
+def _claims_section(claims, countries, documents: pd.DataFrame) -> str:
+    import plotly.graph_objects as go
+
+    title = "Countries behind the claims"
+    matrix = claim_country_matrix(claims, countries)
+    if not len(matrix):
+        return _section(title, "<p>No footnoted claim lists countries in these tables.</p>")
+    titles = dict(zip(documents["doc_id"], documents["title"].fillna(documents["doc_id"])))
+    by_claim = {(r["doc_id"], r["marker_offset"]): r for r in claims.to_dict("records")}
+    note = ""
+    if len(matrix) > MAX_CLAIMS:
+        note = f"<p>Showing the first {MAX_CLAIMS} of {len(matrix)} claims with countries.</p>"
+        matrix = matrix.iloc[:MAX_CLAIMS]
+    labels, hover = [], []
+    for number, key in enumerate(matrix.index, 1):
+        claim = by_claim[key]
+        flag = "≠ " if claim.get("count_ok") is False else ""
+        labels.append(f"{flag}{_short(titles.get(key[0], key[0]), 28)} · fn {claim['footnote']} · {number}")
+        hover.append(_short(f"{claim.get('anchor') or ''} — {claim.get('sentence') or ''}", 160))
+    heatmap = go.Heatmap(z=matrix.values.tolist(), x=list(matrix.columns), y=labels,
+                         customdata=[[text] * len(matrix.columns) for text in hover],
+                         hovertemplate="%{y}<br>%{x}: %{z}<br>%{customdata}<extra></extra>",
+                         colorscale=[[0, "#f4f6f8"], [1, "#1f5fa8"]], showscale=False, xgap=1, ygap=1)
+    chart = go.Figure(heatmap)
+    chart.update_layout(title="Country × claim (1: the claim's footnote lists the country; ≠: stated count disagrees)",
+                        xaxis={"side": "top", "tickangle": 0}, yaxis={"autorange": "reversed"},
+                        margin={"l": 320, "t": 90})
+    per_country = matrix.sum().astype(int)
+    top = ", ".join(f"{_esc(code)} {n}" for code, n in per_country.head(10).items())
+    mismatches = int((claims["count_ok"] == False).sum())  # noqa: E712 - object column of True/False/None
+    facts = (f"<p>{len(matrix)} claims list {matrix.shape[1]} countries; most often: {top}. "
+             f"{mismatches} claim(s) state a count that disagrees with their footnote.</p>")
+    return _section(title, facts + note + _chart(chart, "chart-claims", 160 + 22 * len(matrix)))
+
+
+def figures_over_time(figures: pd.DataFrame | None) -> pd.DataFrame:
+    """Figures with a year and a subject (reader comments left out): unit, subject, year, value."""
+    if figures is None or not len(figures) or "subject" not in figures:
+        return pd.DataFrame(columns=["unit", "subject", "year", "value", "mention", "doc_id", "sentence"])
+    frame = figures[figures["section"].fillna("body") != "comment"].copy()
+    frame["year"] = pd.to_numeric(frame["period_end"], errors="coerce").fillna(
+        pd.to_numeric(frame["period_start"], errors="coerce"))
+    frame["subject"] = frame["subject"].map(lambda s: " ".join(str(s).split()).lower() if s else None)
+    frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
+    frame = frame.dropna(subset=["year", "subject", "value"])
+    frame["year"] = frame["year"].astype(int)
+    return frame[["unit", "subject", "year", "value", "mention", "doc_id", "sentence"]].sort_values(["subject", "year"])
+
+
+def _figures_section(figures) -> str:
+    import plotly.graph_objects as go
+
+    title = "Figures over time by subject"
+    if figures is None:
+        return _section(title, "<p>No figures table: run with the NLP stage (<code>thb run --nlp</code>).</p>")
+    points = figures_over_time(figures)
+    if not len(points):
+        return _section(title, "<p>No figure in these tables has both a subject and a year.</p>")
+    charts = []
+    for unit, group in points.groupby("unit", sort=True):
+        subjects = group["subject"].value_counts().head(MAX_SUBJECTS).index
+        chart = go.Figure()
+        for subject in subjects:
+            line = group[group["subject"] == subject]
+            chart.add_trace(go.Scatter(
+                x=line["year"].tolist(), y=line["value"].tolist(), name=_short(subject, 40), mode="lines+markers",
+                customdata=[[m, d, _short(s or "", 140)] for m, d, s in zip(line["mention"], line["doc_id"], line["sentence"])],
+                hovertemplate="%{x}: %{customdata[0]}<br>%{customdata[1]}<br>%{customdata[2]}<extra>%{fullData.name}</extra>"))
+        chart.update_layout(title=f"{unit}: the {len(subjects)} subjects stated most often", xaxis_title="year",
+                            yaxis_title=unit, xaxis={"dtick": 1})
+        charts.append(_chart(chart, f"chart-figures-{unit}", 380))
+    facts = f"<p>{len(points)} figures with a subject and a year ({points['subject'].nunique()} subjects).</p>"
+    return _section(title, facts + "".join(charts))
+
+
+def _organisations_section(organisations) -> str:
+    import plotly.graph_objects as go
+
+    title = "Most frequent organisations"
+    if organisations is None:
+        return _section(title, "<p>No organisations table: run with the NLP stage (<code>thb run --nlp</code>).</p>")
+    if not len(organisations):
+        return _section(title, "<p>No organisation was found.</p>")
+    names = organisations["name"].fillna(organisations["mention"])
+    counts = (organisations.assign(_name=names).groupby("_name")
+              .agg(mentions=("doc_id", "size"), documents=("doc_id", "nunique"))
+              .sort_values(["mentions", "documents"], ascending=False).head(TOP_ORGANISATIONS))
+    chart = go.Figure(go.Bar(x=counts["mentions"].tolist(), y=[_short(n, 60) for n in counts.index], orientation="h",
+                             customdata=counts["documents"].tolist(),
+                             hovertemplate="%{y}: %{x} mentions in %{customdata} document(s)<extra></extra>"))
+    chart.update_layout(title=f"The {len(counts)} organisations named most often", xaxis_title="mentions",
+                        xaxis={"dtick": max(1, int(counts["mentions"].max()) // 8)},  # whole mentions only
+                        yaxis={"autorange": "reversed"}, margin={"l": 320})
+    return _section(title, _chart(chart, "chart-organisations", 140 + 24 * len(counts)))
+
+
+# --- HTML ----------------------------------------------------------------------------------------------------
+
+def _esc(value) -> str:
+    return html.escape("" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value))
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _chart(figure, div_id: str, height: int) -> str:
+    import plotly.io as pio
+
+    figure.update_layout(template="plotly_white", height=height)
+    return pio.to_html(figure, full_html=False, include_plotlyjs=False, div_id=div_id, config=CHART_CONFIG,
+                       default_height=f"{height}px")
+
+
+def _section(title: str, body: str) -> str:
+    return f"<section><h2>{_esc(title)}</h2>{body}</section>"
+
+
+_STYLE = """
+body { font: 15px/1.45 system-ui, sans-serif; margin: 0 auto; max-width: 1200px; padding: 1rem 1.5rem 3rem; color: #1b1b1b; }
+h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-top: 2.5rem; border-bottom: 1px solid #ddd; }
+table { border-collapse: collapse; font-size: .9rem; } td, th { border: 1px solid #ddd; padding: .25rem .5rem; text-align: left; vertical-align: top; }
+.muted { color: #666; }
+"""
+
+
+def _page(out_dir: Path, sections: list[str], review_note: str, app_link: str | None) -> str:
+    import plotly.offline
+
+    generated = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    back = f' · <a href="{_esc(app_link)}">review app</a>' if app_link else ""
+    # '</script' cannot occur in plotly.js, but the check keeps the inline embedding honest
+    plotly_js = plotly.offline.get_plotlyjs().replace("</script", "<\\/script")
+    return (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>thb run report</title><style>{_STYLE}</style><script>{plotly_js}</script></head><body>"
+            f"<h1>Run report</h1><p class=\"muted\">Tables in {_esc(out_dir)} · generated {generated} · "
+            f"{_esc(review_note)}{back}</p>{''.join(sections)}</body></html>")

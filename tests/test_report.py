@@ -1,0 +1,156 @@
+"""The static run report: charts of the run's documents, claims, figures and organisations, offline."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+pytest.importorskip("plotly")
+
+from pipeline.report import claim_country_matrix, figures_over_time, render_report, write_report  # noqa: E402
+from pipeline.review.decisions import keyed_table, record_decision  # noqa: E402
+from pipeline.run import ingest  # noqa: E402
+from pipeline.tables import parquet_path  # noqa: E402
+from test_review import PRESS, add_entity_tables, doc_id_of  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def report_run(tmp_path_factory) -> Path:
+    """The samples plus a broken PDF, so the report has a failure to show."""
+    from pipeline.settings import SAMPLES_DIR, Settings
+
+    root = tmp_path_factory.mktemp("report-run")
+    inputs = root / "inputs"
+    shutil.copytree(SAMPLES_DIR, inputs)
+    (inputs / "truncated.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\n")
+    settings = Settings(out_dir=root / "extracted", raw_dir=root / "raw", workers=2, nlp=False)
+    summary = ingest([inputs], settings)
+    assert summary.documents_ok == 4 and summary.documents_failed == 1
+    return settings.out_dir
+
+
+@pytest.fixture
+def out_dir(report_run, tmp_path) -> Path:
+    copy = tmp_path / "extracted"
+    shutil.copytree(report_run, copy)
+    return copy
+
+
+def chart_data(page: str, div_id: str) -> list[dict]:
+    """The traces plotly draws in the chart ``div_id`` (the JSON passed to Plotly.newPlot)."""
+    match = re.search(rf'Plotly\.newPlot\(\s*"{div_id}",\s*(\[.*?\]),\s*\{{', page, re.S)
+    assert match, f"no chart {div_id}"
+    return json.loads(match.group(1))
+
+
+def test_report_is_one_offline_file_with_every_chart(out_dir):
+    add_entity_tables(out_dir)
+    path = write_report(out_dir)
+    assert path == out_dir / "report.html"
+    page = path.read_text(encoding="utf-8")
+    assert not re.search(r"<(script|link|img|iframe)\b[^>]*\b(src|href)=", page)  # nothing to fetch
+    assert page.count("* plotly.js v") == 1  # plotly.js inline, once
+    for chart in ("chart-documents", "chart-claims", "chart-figures-count", "chart-figures-percent",
+                  "chart-organisations"):
+        assert f'id="{chart}"' in page, chart
+    assert "<b>5</b> documents processed: <b>4</b> ok, <b>1</b> failed" in page
+    assert "truncated.pdf" in page  # the failure is listed with its source
+    statuses = chart_data(page, "chart-documents")[0]
+    assert dict(zip(statuses["x"], statuses["y"]))["ok"] == 4 and sum(statuses["y"]) == 5
+
+
+def test_heatmap_shows_the_countries_behind_each_claim(out_dir):
+    page = render_report(out_dir)
+    heatmap = chart_data(page, "chart-claims")[0]
+    assert heatmap["type"] == "heatmap"
+    note_fn2 = next(i for i, label in enumerate(heatmap["y"]) if label.startswith("Briefing note") and "fn 2 ·" in label)
+    listed = {code for code, cell in zip(heatmap["x"], heatmap["z"][note_fn2]) if cell == 1}
+    assert listed == {"AT", "HR", "SI"}  # footnote 2 of the note: "AT, HR, SI."
+
+
+def test_claim_country_matrix():
+    claims = pd.DataFrame({"doc_id": ["d", "d", "d"], "marker_offset": [10, 50, 90], "footnote_seq": [1, 2, None]})
+    countries = pd.DataFrame({"doc_id": ["d"] * 4, "footnote_seq": [1, 1, 2, 2], "iso2": ["FR", "DE", "DE", None]})
+    matrix = claim_country_matrix(claims, countries)
+    assert list(matrix.columns) == ["DE", "FR"]  # most listed first
+    assert matrix.loc[[("d", 10)]].values.tolist() == [[1, 1]] and matrix.loc[[("d", 50)]].values.tolist() == [[1, 0]]
+    assert ("d", 90) not in matrix.index
+    assert claim_country_matrix(claims.iloc[:0], countries).empty
+
+
+def test_figures_over_time_leave_out_comments_and_undated_figures():
+    figures = pd.DataFrame({
+        "doc_id": ["a", "a", "b", "b"], "value": [7155.0, 30.0, 6800.0, 12.0], "unit": ["count"] * 4,
+        "subject": ["Registered  victims", "women", "registered victims", "experts"],
+        "period_start": [2021, None, 2020, None], "period_end": [2021, None, 2020, None],
+        "mention": ["7,155", "30", "6,800", "12"], "section": ["body", "comment", "body", "body"],
+        "sentence": ["…"] * 4})
+    points = figures_over_time(figures)
+    assert points[["subject", "year", "value"]].values.tolist() == [
+        ["registered victims", 2020, 6800.0], ["registered victims", 2021, 7155.0]]
+
+
+def test_figures_chart_and_organisations_use_reviewed_rows(out_dir):
+    add_entity_tables(out_dir)
+    press = doc_id_of(out_dir, PRESS)
+    organisations = keyed_table(out_dir, "organisations")
+    ilo = organisations.loc[organisations["mention"] == "ILO", "row_key"].iloc[0]
+    record_decision(out_dir, "organisations", ilo, press, "reject")
+    figures = keyed_table(out_dir, "figures")
+    inspections = figures.loc[figures["mention"] == "1,200", "row_key"].iloc[0]
+    record_decision(out_dir, "figures", inspections, press, "correct", corrected={"value": 1250, "period_end": 2024})
+    page = render_report(out_dir)
+    bars = chart_data(page, "chart-organisations")[0]
+    assert "International Organization for Migration" in bars["y"] and "International Labour Organization" not in bars["y"]
+    (line,) = chart_data(page, "chart-figures-count")
+    assert (line["name"], line["x"], line["y"]) == ("inspections", [2024], [1250])
+    assert "2 review decision(s) applied, 0 orphaned." in page
+
+
+def test_report_without_entity_tables_or_documents(out_dir, tmp_path):
+    for name in ("figures", "organisations"):  # a run without the NLP stage
+        parquet_path(out_dir, name).unlink(missing_ok=True)
+    page = render_report(out_dir)
+    assert "No figures table" in page and "No organisations table" in page
+    assert 'id="chart-claims"' in page
+    frames = add_entity_tables(out_dir)
+    for name in ("figures", "organisations"):  # tables written, but nothing found
+        frames[name].iloc[:0].to_parquet(parquet_path(out_dir, name), index=False)
+    page = render_report(out_dir)
+    assert "No figure in these tables has both a subject and a year." in page
+    assert "No organisation was found." in page
+    empty = write_report(tmp_path / "nothing-yet", tmp_path / "elsewhere" / "r.html")
+    assert empty == tmp_path / "elsewhere" / "r.html"
+    assert "No documents: this folder has no run yet." in empty.read_text(encoding="utf-8")
+
+
+def test_report_escapes_document_text(out_dir):
+    frames = add_entity_tables(out_dir)
+    organisations = frames["organisations"]
+    organisations.loc[0, "name"] = "</script><script>alert('org')</script>"
+    organisations.to_parquet(parquet_path(out_dir, "organisations"), index=False)
+    documents = pd.read_parquet(parquet_path(out_dir, "documents"))
+    documents.loc[documents["status"] != "ok", "error"] = "<img src=x onerror=alert('error')>"
+    documents.to_parquet(parquet_path(out_dir, "documents"), index=False)
+    page = render_report(out_dir)
+    assert "<script>alert('org')" not in page and "<img src=x" not in page
+    assert "&lt;img src=x onerror=alert(&#x27;error&#x27;)&gt;" in page
+
+
+def test_the_app_links_and_serves_the_report(out_dir):
+    from test_review import client_for
+
+    client = client_for(out_dir)
+    assert 'href="/report"' in client.get("/").text
+    failed = pd.read_parquet(parquet_path(out_dir, "documents")).query("status != 'ok'")["doc_id"].item()
+    failed_page = client.get(f"/doc/{failed}")
+    assert failed_page.status_code == 200 and "No text was extracted" in failed_page.text
+    response = client.get("/report")
+    assert response.status_code == 200 and 'id="chart-claims"' in response.text
+    assert 'href="/">review app</a>' in response.text
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
