@@ -225,7 +225,8 @@ def _parsers(settings: Settings) -> list[Callable[[list[Document]], dict[str, li
     if settings.nlp and "pipeline.nlp" in schema.PARSER_MODULES:
         from .nlp import entity_tables
 
-        parsers.append(entity_tables)
+        model = None if settings.spacy_model.lower() in ("", "none") else settings.spacy_model
+        parsers.append(lambda docs: entity_tables(docs, model=model, n_process=settings.nlp_processes))
     return parsers
 
 

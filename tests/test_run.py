@@ -128,3 +128,27 @@ def test_footnoted_claims_and_the_claim_matrix_come_out_of_a_run(settings):
     assert {code for code in ("AT", "BE", "DE", "GR", "FR", "NL", "PL", "SE") if row[code] == 1} == \
         {"AT", "BE", "DE", "GR", "FR", "NL", "PL", "SE"}
     assert pd.isna(row["IT"])
+
+
+def test_entities_and_figures_come_out_of_a_run_with_provenance(settings):
+    settings.nlp = True
+    ingest(None, settings)
+    doc_ids = set(read_table(settings.out_dir, "documents")["doc_id"])
+    organisations = read_table(settings.out_dir, "organisations")
+    assert {"europol", "eurojust", "greta", "iom", "unodc"} <= set(organisations["org_id"].dropna())
+    assert "32011L0036" in set(read_table(settings.out_dir, "legal_refs")["celex"])
+    persons = read_table(settings.out_dir, "persons")
+    assert ("Lena Brandt", "National Rapporteur of Eastmark") in set(zip(persons["name"], persons["role"]))
+    figures = read_table(settings.out_dir, "figures")
+    victims = figures[figures["mention"] == "7,155"].iloc[0]
+    assert (victims["value"], victims["unit"], victims["period_start"]) == (7155, "count", 2021)
+    assert set(figures.loc[figures["mention"] == "30", "section"]) == {"comment"}
+    blocks = read_table(settings.out_dir, "blocks")
+    for table in ("organisations", "figures", "legal_refs"):
+        rows = read_table(settings.out_dir, table)
+        assert set(rows["doc_id"]) <= doc_ids and rows["sentence"].str.len().gt(0).all()
+        for row in rows.head(20).itertuples():
+            block = blocks[(blocks["doc_id"] == row.doc_id) & (blocks["start"] <= row.start) & (blocks["end"] >= row.end)]
+            assert len(block) == 1
+            offset = row.start - block.iloc[0]["start"]
+            assert block.iloc[0]["text"][offset:offset + (row.end - row.start)] == row.mention
