@@ -164,6 +164,7 @@ def show_command(
     table: Annotated[Optional[str], typer.Argument(help="Table name; omit to list the tables.", show_default=False)] = None,
     doc: Annotated[Optional[str], typer.Option("--doc", help="Only rows of this doc_id.")] = None,
     limit: Annotated[int, typer.Option("--limit", help="Rows to print.")] = 20,
+    columns: Annotated[Optional[str], typer.Option("--columns", help="Comma-separated columns to print [default: those that fit the terminal]")] = None,
     out: OutOption = None,
 ) -> None:
     """Print a table in the terminal for a quick look."""
@@ -174,7 +175,8 @@ def show_command(
     if table is None:
         list_tables(settings.out_dir)
         return
-    if not print_table(settings.out_dir, table, doc=doc, limit=limit):
+    chosen = [c.strip() for c in columns.split(",") if c.strip()] if columns else None
+    if not print_table(settings.out_dir, table, doc=doc, limit=limit, columns=chosen):
         raise typer.Exit(2)
 
 

@@ -62,7 +62,7 @@ def list_tables(out_dir: Path) -> None:
     console.print(listing)
 
 
-def print_table(out_dir: Path, name: str, *, doc: str | None, limit: int) -> bool:
+def print_table(out_dir: Path, name: str, *, doc: str | None, limit: int, columns: list[str] | None = None) -> bool:
     if name not in TABLES:
         err_console.print(f"[red]Error:[/] no table {name!r}; tables: {', '.join(TABLES)}")
         return False
@@ -73,16 +73,41 @@ def print_table(out_dir: Path, name: str, *, doc: str | None, limit: int) -> boo
     import pyarrow.parquet as pq
 
     frame = pq.read_table(path, filters=[("doc_id", "==", doc)] if doc else None).to_pandas()
-    shown = RichTable(*frame.columns, title=f"{name}: {len(frame)} rows" + (f" of {doc}" if doc else ""))
-    for row in frame.head(limit).itertuples(index=False):
+    unknown = [c for c in columns or () if c not in frame.columns]
+    if unknown:
+        err_console.print(f"[red]Error:[/] no column {', '.join(unknown)} in {name}; columns: {', '.join(frame.columns)}")
+        return False
+    chosen = columns or _fitting_columns(frame.head(limit), console.width)
+    shown = RichTable(title=f"{name}: {len(frame)} rows" + (f" of {doc}" if doc else ""))
+    for column in chosen:
+        shown.add_column(column, overflow="ellipsis", max_width=60)
+    for row in frame[chosen].head(limit).itertuples(index=False):
         shown.add_row(*(_cell(v) for v in row))
     console.print(shown)
+    hidden = [c for c in frame.columns if c not in chosen]
+    if hidden and not columns:
+        console.print(f"{len(hidden)} more columns ({', '.join(hidden)}): choose with --columns a,b,c")
     return True
+
+
+def _fitting_columns(frame, width: int) -> list[str]:
+    """The leading columns that fit the terminal, each as wide as its header or its longest cell (up to 60)."""
+    chosen, used = [], 4
+    for column in frame.columns:
+        cells = [len(_cell(v)) for v in frame[column]]
+        need = min(60, max([len(column), *cells])) + 3
+        if chosen and used + need > width:
+            continue  # a wide column that does not fit leaves room for narrower ones after it
+        chosen.append(column)
+        used += need
+    return chosen
 
 
 def _cell(value) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # counts stored as floats because of empty cells
     text = str(value)
     return text if len(text) <= 120 else text[:117] + "…"
 

@@ -43,6 +43,9 @@ def test_run_then_show(tmp_path):
     assert shown.returncode == 0 and "documents:" in shown.stdout
     listing = thb("show", "--out", str(out))
     assert "markers" in listing.stdout
+    chosen = thb("show", "documents", "--out", str(out), "--columns", "doc_id,status")
+    assert chosen.returncode == 0 and "status" in chosen.stdout and "sha256" not in chosen.stdout
+    assert thb("show", "documents", "--out", str(out), "--columns", "nope").returncode == 2
 
 
 def test_run_exits_non_zero_when_a_document_fails(tmp_path):
