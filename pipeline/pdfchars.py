@@ -85,6 +85,9 @@ def open_char_source(data: bytes, engine: str = "pdfplumber") -> CharSource:
     raise ValueError(f"unknown PDF engine {engine!r}; expected one of {ENGINES}")
 
 
+_CHAR_TEXTS: dict[int, str] = {}  # code point -> cleaned text, shared by all pages
+
+
 def clean_font_name(name: str) -> str:
     return _SUBSET_PREFIX.sub("", name)
 
@@ -230,26 +233,33 @@ class PdfiumSource:
         box = self._raw.FS_RECTF()
         box_ref = ctypes.byref(box)
         styles: dict[int, tuple[float, str, bool]] = {}
+        font_names: dict[int, str] = {}  # per page: a font is freed when no open page uses it
+        texts = _CHAR_TEXTS
         chars: list[Char] = []
+        append = chars.append
         last = None
-        last_object = style = None
+        last_object = None
+        size, font, upright = 0.0, "", False
         get_unicode, get_object, get_box, is_generated = api.unicode, api.text_object, api.loose_box, api.generated
         for i in range(api.count(handle)):
             code = get_unicode(handle, i)
-            if code < 32 and code != 2 or 0xD800 <= code <= 0xDFFF or code == 0xFFFE:
-                continue
-            if code == 32 and is_generated(handle, i):
-                # PDFium replaces a real space glyph by a generated space with an empty box somewhere
-                # in the word before: a word break right after the previous character.
-                if last is not None:
-                    chars.append(Char(" ", last.x0 + 0.001, last.x1, last.top, last.bottom, last.size, last.fontname))
-                continue
+            if code < 33 or code >= 0xD800:
+                if code < 32 and code != 2 or 0xD800 <= code <= 0xDFFF or code == 0xFFFE:
+                    continue
+                if code == 32 and is_generated(handle, i):
+                    # PDFium replaces a real space glyph by a generated space with an empty box somewhere
+                    # in the word before: a word break right after the previous character.
+                    if last is not None:
+                        append(Char(" ", last.x0 + 0.001, last.x1, last.top, last.bottom, last.size, last.fontname))
+                    continue
             text_object = get_object(handle, i)
             if text_object != last_object:
                 # Font, size and matrix belong to the text object: read them once per object.
-                style = styles.get(text_object) or styles.setdefault(text_object, self._style(api, handle, i))
+                style = styles.get(text_object)
+                if style is None:
+                    style = styles[text_object] = self._style(api, handle, i, text_object, font_names)
+                size, font, upright = style
                 last_object = text_object
-            size, font, upright = style
             if not upright:
                 continue
             get_box(handle, i, box_ref)
@@ -257,23 +267,38 @@ class PdfiumSource:
             if last is not None and x0 == last.x0 and x1 == last.x1 and bottom == last.bottom:
                 last.text += chr(code)  # PDFium splits a ligature into letters sharing one box
                 continue
-            last = Char(clean_char_text(chr(code)), x0, x1, bottom - size, bottom, size, font)
-            chars.append(last)
+            text = texts.get(code)
+            if text is None:
+                text = texts[code] = clean_char_text(chr(code))
+            last = Char(text, x0, x1, bottom - size, bottom, size, font)
+            append(last)
         return chars
 
-    def _style(self, api, handle, index: int) -> tuple[float, str, bool]:
+    def _style(self, api, handle, index: int, text_object: int,
+               font_names: dict[int, str]) -> tuple[float, str, bool]:
         matrix = self._raw.FS_MATRIX()
         api.matrix(handle, index, ctypes.byref(matrix))
-        name = ctypes.create_string_buffer(128)
-        api.font_info(handle, index, name, 128, None)
         # The text-state size times the matrix's vertical scale is the size pdfminer reports;
         # "upright" is pdfminer's test too, so both engines drop the same rotated text.
         size = api.font_size(handle, index) * math.hypot(matrix.c, matrix.d)
         upright = matrix.a * matrix.d > 0 and matrix.b * matrix.c <= 0
-        return size, clean_font_name(name.value.decode("latin-1")), upright
+        return size, _font_name(api, handle, index, text_object, font_names), upright
 
     def close(self) -> None:
         self._doc.close()
+
+
+def _font_name(api, handle, index: int, text_object: int, names: dict[int, str]) -> str:
+    """The font's name, read once per font: a page has thousands of text objects but few fonts."""
+    font = api.text_object_font(text_object) if api.text_object_font else None
+    name = names.get(font) if font else None
+    if name is None:
+        buffer = ctypes.create_string_buffer(128)
+        api.font_info(handle, index, buffer, 128, None)
+        name = clean_font_name(buffer.value.decode("latin-1"))
+        if font:
+            names[font] = name
+    return name
 
 
 @dataclass(frozen=True)
@@ -282,6 +307,7 @@ class _PdfiumApi:
     unicode: object
     generated: object
     text_object: object
+    text_object_font: object
     loose_box: object
     matrix: object
     font_size: object
@@ -309,6 +335,7 @@ def _pdfium_api() -> _PdfiumApi:
             unicode=function("FPDFText_GetUnicode", ctypes.c_uint, pointer, integer),
             generated=function("FPDFText_IsGenerated", integer, pointer, integer),
             text_object=function("FPDFText_GetTextObject", pointer, pointer, integer),
+            text_object_font=_optional(function, "FPDFTextObj_GetFont", pointer, pointer),
             loose_box=function("FPDFText_GetLooseCharBox", integer, pointer, integer, pointer),
             matrix=function("FPDFText_GetMatrix", integer, pointer, integer, pointer),
             font_size=function("FPDFText_GetFontSize", ctypes.c_double, pointer, integer),
@@ -316,6 +343,14 @@ def _pdfium_api() -> _PdfiumApi:
                                ctypes.c_ulong, pointer),
         ))
     return _API[0]
+
+
+def _optional(function, name: str, *types):
+    """A function that older PDFium builds lack: None there."""
+    try:
+        return function(name, *types)
+    except AttributeError:
+        return None
 
 
 def _describe(error: BaseException) -> str:

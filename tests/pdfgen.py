@@ -30,7 +30,7 @@ HEADING_FONT, HEADING_SIZE = "Helvetica-Bold", 13.0
 TITLE_SIZE = 20.0
 NOTE_SIZE, NOTE_LEADING = 8.0, 9.8
 SUP_RATIO, SUP_RISE = 0.65, 3.6
-_MARKUP = re.compile(r"\^([0-9]{1,3}|[*†a-z])|<sup>(.*?)</sup>")
+_MARKUP = re.compile(r"\^([0-9]{1,3}|[*†‡]|[a-z]{1,2})|<sup>(.*?)</sup>")
 
 
 @dataclass
@@ -38,6 +38,7 @@ class Section:
     heading: str | None
     paragraphs: list[str]
     new_page: bool = False
+    size: float = BODY_SIZE   # NOTE_SIZE for small print (a reference list, say)
 
 
 @dataclass
@@ -154,10 +155,11 @@ def _split_word(word: _Token, room: float, font: str, size: float, auto: bool):
 
 class _Layout:
     def __init__(self, columns: int, footnotes: dict[str, str], info: BuildInfo, note_labels: str,
-                 hyphenate: bool) -> None:
+                 hyphenate: bool, gutter: float = GUTTER) -> None:
         self.hyphenate = hyphenate
         self.columns = columns
-        self.width = (PAGE_WIDTH - LEFT - RIGHT - GUTTER * (columns - 1)) / columns
+        self.gutter = gutter
+        self.width = (PAGE_WIDTH - LEFT - RIGHT - gutter * (columns - 1)) / columns
         self.full_width = PAGE_WIDTH - LEFT - RIGHT
         self.footnotes = footnotes
         self.info = info
@@ -185,8 +187,12 @@ class _Layout:
     def _note(self, label: str) -> list[_Line]:
         if label not in self.note_lines:
             text = self.footnotes[label]
-            self.note_lines[label] = wrap(tokens(text), self.full_width - 12, BuildInfo(), size=NOTE_SIZE)
+            width = self.note_width()
+            self.note_lines[label] = wrap(tokens(text), width, BuildInfo(), size=NOTE_SIZE)
         return self.note_lines[label]
+
+    def note_width(self) -> float:
+        return self.full_width - 12 - (NOTE_SIZE if self.note_labels == "indented" else 0)
 
     def room_for(self, height: float, labels: list[str]) -> bool:
         page = self.pages[-1]
@@ -201,7 +207,7 @@ class _Layout:
         if not self.room_for(leading, labels):
             self.next_column()
         page = self.pages[-1]
-        x = LEFT + self.column * (self.width + GUTTER)
+        x = LEFT + self.column * (self.width + self.gutter)
         page.lines.append((x, self.y, line, self.width))
         for label in labels:
             if label in self.footnotes and label not in page.notes:
@@ -220,15 +226,20 @@ def build_report_pdf(path: Path | str, sections: list[Section], *, title: str, f
                      date_line: str | None = None, running_header: str | None = None, columns: int = 1,
                      metadata_title: str | None = None, created: str | None = None,
                      note_labels: str = "plain", printer_slug: str | None = None,
-                     hyphenate: bool = True) -> BuildInfo:
+                     hyphenate: bool = True, gutter: float = GUTTER) -> BuildInfo:
     """Write a report PDF; footnote labels in ``footnotes`` match the ``^label`` markers in the text.
 
-    ``note_labels`` is "plain" ("3 Text") or "raised" (a superscript label before the text);
+    ``note_labels`` is "plain" ("3 Text"), "raised" (a superscript label before the text), "indented"
+    (a plain label indented, the note's next lines at the margin) or "endnotes" (no notes at the page
+    bottom: a last section "Endnotes" lists them as "3. Text");
     ``created`` is a PDF date such as "D:20240312090000+01'00'" (reportlab's invariant date otherwise);
     ``hyphenate`` also breaks long words without a ``~`` hint, between two lower-case letters.
     """
     info = BuildInfo()
-    layout = _Layout(columns, footnotes, info, note_labels, hyphenate)
+    if note_labels == "endnotes":
+        sections = sections + [Section("Endnotes", [f"{label}. {text}" for label, text in footnotes.items()])]
+        footnotes = {}
+    layout = _Layout(columns, footnotes, info, note_labels, hyphenate, gutter)
     title_lines = wrap(tokens(title), layout.full_width, info, font=HEADING_FONT, size=TITLE_SIZE)
     for line in title_lines:
         layout.pages[-1].lines.append((LEFT, layout.y, line, layout.full_width))
@@ -248,10 +259,11 @@ def build_report_pdf(path: Path | str, sections: list[Section], *, title: str, f
                 layout.next_column()
             for line in wrap(tokens(section.heading), layout.width, info, font=HEADING_FONT, size=HEADING_SIZE):
                 layout.place(line, HEADING_SIZE * 1.5)
+        leading = LEADING * section.size / BODY_SIZE
         for paragraph in section.paragraphs:
-            layout.gap(6)
-            lines = wrap(tokens(paragraph), layout.width, info, hyphenate=layout.hyphenate)
-            pages = {layout.place(line, LEADING) for line in lines}
+            layout.gap(6 * section.size / BODY_SIZE)
+            lines = wrap(tokens(paragraph), layout.width, info, size=section.size, hyphenate=layout.hyphenate)
+            pages = {layout.place(line, leading) for line in lines}
             if len(pages) > 1:
                 info.split_paragraphs.append(_MARKUP.sub("", paragraph).replace("~", ""))
     info.pages = len(layout.pages)
@@ -311,7 +323,8 @@ def _draw_notes(canvas: Canvas, layout: _Layout, labels: list[str], style: str) 
     for label in labels:
         for index, line in enumerate(layout._note(label)):
             if index == 0:
-                text = canvas.beginText(LEFT, PAGE_HEIGHT - y)
+                # "indented": the label one em in, the note's next lines out at the margin
+                text = canvas.beginText(LEFT + (NOTE_SIZE if style == "indented" else 0), PAGE_HEIGHT - y)
                 if style == "raised":
                     text.setFont(BODY_FONT, NOTE_SIZE * SUP_RATIO)
                     text.setRise(3)
@@ -320,8 +333,44 @@ def _draw_notes(canvas: Canvas, layout: _Layout, labels: list[str], style: str) 
                     text.setFont(BODY_FONT, NOTE_SIZE)
                     text.textOut(label)
                 canvas.drawText(text)
-            _draw_line(canvas, LEFT + 12, PAGE_HEIGHT - y, line, layout.full_width - 12)
+            x = LEFT if style == "indented" and index else LEFT + 12 + (NOTE_SIZE if style == "indented" else 0)
+            _draw_line(canvas, x, PAGE_HEIGHT - y, line, layout.note_width())
             y += NOTE_LEADING
+
+
+def build_columns_over_table(path: Path | str, paragraphs: list[str], rows: list[list[str]], *, title: str,
+                             columns: int = 3, gutter: float = 9.0, table_title: str = "Table 1. Cases by year") -> None:
+    """One page as in a statistical brief: ``paragraphs`` flowing through narrow columns at the top
+    (balanced, with gutters of ``gutter`` points), then a full-width table in small print under them."""
+    info = BuildInfo()
+    full_width = PAGE_WIDTH - LEFT - RIGHT
+    width = (full_width - gutter * (columns - 1)) / columns
+    lines: list[_Line | None] = []
+    for paragraph in paragraphs:
+        lines += wrap(tokens(paragraph), width, info, hyphenate=True) + [None]  # None: a paragraph gap
+    per_column = -(-len(lines) // columns)
+    canvas = Canvas(str(path), pagesize=A4, invariant=1)
+    canvas.setFont(HEADING_FONT, TITLE_SIZE)
+    canvas.drawString(LEFT, PAGE_HEIGHT - TOP, title)
+    bottom = 0.0
+    for column in range(columns):
+        y = TOP + 2 * TITLE_SIZE
+        for line in lines[column * per_column:(column + 1) * per_column]:
+            if line is not None:
+                _draw_line(canvas, LEFT + column * (width + gutter), PAGE_HEIGHT - y, line, width)
+            y += LEADING if line is not None else LEADING / 2
+        bottom = max(bottom, y)
+    y = bottom + 2 * LEADING
+    canvas.setFont(HEADING_FONT, BODY_SIZE)
+    canvas.drawString(LEFT, PAGE_HEIGHT - y, table_title)
+    canvas.setFont(BODY_FONT, NOTE_SIZE)
+    cell = full_width / max(len(row) for row in rows)
+    for row in rows:
+        y += NOTE_LEADING * 1.4
+        for index, text in enumerate(row):
+            canvas.drawString(LEFT + index * cell, PAGE_HEIGHT - y, text)
+    canvas.showPage()
+    canvas.save()
 
 
 # --- the bundled sample ----------------------------------------------------------------------------

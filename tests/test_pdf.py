@@ -13,7 +13,8 @@ from pipeline.pdf import extract_pdf, join_lines, pdf_date
 from pipeline.pdfchars import open_char_source
 
 from conftest import shared_path
-from pdfgen import SAMPLE_FOOTNOTES, SAMPLE_HEADER, SAMPLE_TITLE, Section, build_report_pdf, build_sample
+from pdfgen import (NOTE_SIZE, SAMPLE_FOOTNOTES, SAMPLE_HEADER, SAMPLE_TITLE, Section, build_columns_over_table,
+                    build_report_pdf, build_sample)
 
 ENGINES = ["pdfplumber", "pypdfium2"]
 
@@ -157,6 +158,164 @@ def test_raised_footnote_labels_printer_slug_and_title_from_the_largest_font(tmp
     assert ("1", NOTES["1"]) in notes and ("2", NOTES["2"]) in notes
     assert extraction.title == "Labour exploitation in seasonal work"
     assert extraction.published is None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", extraction.published)
+
+
+LETTER_PARAGRAPHS = [
+    "Border guards screened 4,310 travellers in 2023.^1 Labour inspectors^* visited 612 workplaces for the 3^rd "
+    "year in a row and found signs of forced labour in 38 of them. In 2023 the shelters took in 212 victims.^a Most "
+    "of them had been exploited in agriculture and domestic work, and a growing share were men recruited through "
+    "online advertisements by agencies abroad.^b Police officers^† opened 41 investigations into the criminal "
+    "exploitation of children.",
+]
+LETTER_NOTES = {
+    "1": "Border Police, annual figures 2023.",
+    # wraps so that its second line starts with "a summary": a word, not the label of note "a"
+    "*": "Survey of recruitment agencies in the eastern border region, carried out by the Labour Inspectorate in "
+         "spring 2024; 11 per cent answered, a summary of the answers is annexed to this report.",
+    "a": "Including 17 presumed victims who were identified by labour inspectors.",
+    "b": "Survey of recruitment agencies, March 2024.",
+    "†": "National Police, figures extracted on 31 January 2024.",
+}
+
+
+@pytest.mark.parametrize("note_labels", ["plain", "raised"])
+def test_letter_and_symbol_labels_on_markers_and_notes(tmp_path, engine, note_labels):
+    path = tmp_path / "letters.pdf"
+    build_report_pdf(path, [Section("Findings", LETTER_PARAGRAPHS)], title="Shelters and inspections",
+                     footnotes=LETTER_NOTES, note_labels=note_labels)
+    extraction = extract_pdf(path.read_bytes(), engine=engine)
+    notes = {b.label: b.text for b in extraction.blocks if b.kind == "footnote"}
+    assert notes == LETTER_NOTES
+    contexts = marker_contexts(extraction, 8)
+    assert {("1", "in 2023."), ("*", "spectors"), ("a", "victims."), ("b", " abroad."), ("†", "officers")} <= contexts
+    text = body_text(extraction)
+    assert "for the 3rd year" in text  # an ordinal, not a marker
+    assert "victims.a" not in text and "abroad.b" not in text
+    assert "Including 17" not in text and "a summary" not in text
+
+
+# --- layouts met in real reports ---------------------------------------------------------------------
+
+def paragraph_texts(extraction):
+    return [b.text for b in extraction.blocks if b.kind == "paragraph"]
+
+
+def test_two_columns_with_a_gutter_only_an_em_wide(tmp_path, engine):
+    path = tmp_path / "narrow.pdf"
+    build_report_pdf(path, [Section("1 Findings", PARAGRAPHS * 3)], title="Monitoring report on labour exploitation",
+                     footnotes=NOTES, columns=2, gutter=12.0, hyphenate=False)
+    extraction = extract_pdf(path.read_bytes(), engine=engine)
+    assert paragraph_texts(extraction) == [re.sub(r"\^\d", "", p) for p in PARAGRAPHS * 3]
+
+
+SPACED_PARAGRAPHS = [
+    "Alpha paragraph. The data from the flight recorders, as summarised in reports ^1 of the investigation "
+    "boards, show that border guards screened 4,310 travellers for signs of exploitation in 2023.",
+    "Beta paragraph. Labour inspectors visited 612 workplaces in agriculture, food processing and cleaning and "
+    "found indications of forced labour in 38 of them, mostly among seasonal workers from non-EU countries.",
+    "Gamma paragraph. Prosecutors opened 96 cases of criminal exploitation in which children were forced to "
+    "steal or to sell drugs, an increase that they attribute to the training ^2 of investigators.",
+]
+SPACED_NOTES = {
+    "1": "Reports of the investigation boards of 2023 and 2024, published in the official gazette and available "
+         "on request from the secretariat of the national referral mechanism.",
+    "2": "Training programme of the police academy, third edition, which ran from January to June 2023.",
+}
+
+
+def test_three_narrow_columns_indented_note_labels_and_markers_after_a_space(tmp_path, engine):
+    path = tmp_path / "three.pdf"
+    build_report_pdf(path, [Section("Findings", SPACED_PARAGRAPHS * 5)], title="Three columns",
+                     footnotes=SPACED_NOTES, columns=3, gutter=9.0, note_labels="indented", hyphenate=False)
+    extraction = extract_pdf(path.read_bytes(), engine=engine)
+    assert paragraph_texts(extraction) == [re.sub(r" \^\d", "", p) for p in SPACED_PARAGRAPHS * 5]
+    assert {b.label: b.text for b in extraction.blocks if b.kind == "footnote"} == SPACED_NOTES
+    assert {("1", " reports"), ("2", "training")} <= marker_contexts(extraction, 8)
+
+
+TABLE_ROWS = [["Row", "Year", "Victims", "Suspects", "Convictions"]] + [
+    [str(n), str(2017 + n), f"{380 + 17 * n}", f"{120 + 9 * n}", f"{40 + 3 * n}"] for n in range(1, 7)]
+
+
+def test_columns_over_a_full_width_table_whose_rows_are_not_footnotes(tmp_path, engine):
+    path = tmp_path / "brief.pdf"
+    paragraphs = [re.sub(r" \^\d", "", p) for p in SPACED_PARAGRAPHS] + PARAGRAPHS[1:3]
+    build_columns_over_table(path, paragraphs, TABLE_ROWS, title="Statistical brief")
+    extraction = extract_pdf(path.read_bytes(), engine=engine)
+    texts = paragraph_texts(extraction)
+    assert texts[:5] == paragraphs
+    assert not [b for b in extraction.blocks if b.kind == "footnote"]
+    assert [b.text for b in extraction.blocks if b.kind == "heading"][-1] == "Table 1. Cases by year"
+    assert " ".join(texts[5:]) == " ".join(" ".join(row) for row in TABLE_ROWS)
+
+
+def test_exponents_in_formulas_are_not_markers(tmp_path, engine):
+    path = tmp_path / "formula.pdf"
+    paragraphs = ["The model of the study^1 uses the identity cos^2(u) + sin^2(u) for every angle u, and the "
+                  "estimate grows with the square of the number of registrations in each region."]
+    build_report_pdf(path, [Section("Method", paragraphs)], title="Estimating hidden victims",
+                     footnotes={"1": "Capture-recapture study of 2022."}, hyphenate=False)
+    extraction = extract_pdf(path.read_bytes(), engine=engine)
+    assert "identity cos2(u) + sin2(u) for" in body_text(extraction)
+    assert [m.label for b in extraction.blocks for m in b.markers] == ["1"]
+
+
+def test_endnotes_listed_after_the_text_become_footnotes(tmp_path, engine):
+    path = tmp_path / "endnotes.pdf"
+    build_report_pdf(path, [Section("Findings", PARAGRAPHS)], title="Endnotes", footnotes=NOTES,
+                     note_labels="endnotes", hyphenate=False)
+    extraction = extract_pdf(path.read_bytes(), engine=engine)
+    assert {b.label: b.text for b in extraction.blocks if b.kind == "footnote"} == NOTES
+    assert {("1", "support."), ("2", "ntances.")} <= marker_contexts(extraction, 8)
+
+
+def test_a_numbered_reference_list_under_a_heading_is_no_footnote_zone(tmp_path, engine):
+    path = tmp_path / "references.pdf"
+    references = ["1. United Nations, Treaty Series, vol. 2237, No. 39574.",
+                  "2. Eurostat, Trafficking in Human Beings, Methodologies and Working Papers (Luxembourg, 2013)."]
+    sections = [Section("Findings", [re.sub(r"\^\d", "", p) for p in PARAGRAPHS[:2]]),
+                Section("References", references, size=NOTE_SIZE)]
+    build_report_pdf(path, sections, title="References", footnotes={}, hyphenate=False)
+    extraction = extract_pdf(path.read_bytes(), engine=engine)
+    assert not [b for b in extraction.blocks if b.kind == "footnote"]
+    assert [b.text for b in extraction.blocks if b.kind == "list_item"] == references
+
+
+def test_text_outside_the_page_box_is_ignored(tmp_path, engine):
+    path = tmp_path / "spread.pdf"
+    canvas = Canvas(str(path), pagesize=(480, 680))
+    canvas.setFont("Helvetica", 11)
+    canvas.drawString(-400, 600, "The back cover of the spread lies left of this page.")
+    canvas.drawString(60, 600, "Only this sentence is on the page.")
+    canvas.showPage()
+    canvas.save()
+    assert [b.text for b in extract_pdf(path.read_bytes(), engine=engine).blocks] == \
+        ["Only this sentence is on the page."]
+
+
+LAYOUTS = {
+    "letters": lambda path: build_report_pdf(path, [Section("Findings", LETTER_PARAGRAPHS)], title="Letters",
+                                             footnotes=LETTER_NOTES),
+    "narrow gutter": lambda path: build_report_pdf(path, [Section("1 Findings", PARAGRAPHS * 3)], title="Narrow",
+                                                   footnotes=NOTES, columns=2, gutter=12.0),
+    "three columns": lambda path: build_report_pdf(path, [Section("Findings", SPACED_PARAGRAPHS * 5)],
+                                                   title="Three", footnotes=SPACED_NOTES, columns=3, gutter=9.0,
+                                                   note_labels="indented"),
+    "columns over a table": lambda path: build_columns_over_table(path, PARAGRAPHS, TABLE_ROWS, title="Brief"),
+    "endnotes": lambda path: build_report_pdf(path, [Section("Findings", PARAGRAPHS)], title="Endnotes",
+                                              footnotes=NOTES, note_labels="endnotes"),
+}
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_both_engines_give_the_same_blocks_on_other_layouts(tmp_path, layout):
+    path = tmp_path / "layout.pdf"
+    LAYOUTS[layout](path)
+    plumber, pdfium = (extract_pdf(path.read_bytes(), engine=e) for e in ENGINES)
+    assert [(b.kind, b.text, b.label, b.page) for b in plumber.blocks] == \
+        [(b.kind, b.text, b.label, b.page) for b in pdfium.blocks]
+    assert [(m.label, m.offset) for b in plumber.blocks for m in b.markers] == \
+        [(m.label, m.offset) for b in pdfium.blocks for m in b.markers]
 
 
 # --- bad input ---------------------------------------------------------------------------------------
