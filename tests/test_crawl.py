@@ -109,8 +109,8 @@ def test_sitemaps_and_listings_are_followed(site, tmp_path):
         <sitemap><loc>{url('/sitemap-news.xml')}</loc></sitemap></sitemapindex>""", "application/xml")
     site.publish("/sitemap-news.xml", f"""<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
         <url><loc>{url('/news/one')}</loc></url></urlset>""", "application/xml")
-    site.publish("/list", f'<html><body><a href="/news/two">Two</a><a href="/list2">Next</a></body></html>')
-    site.publish("/list2", f'<html><body><a href="/news/one">One</a></body></html>')
+    site.publish("/list", '<html><body><a href="/news/two">Two</a><a href="/list2">Next</a></body></html>')
+    site.publish("/list2", '<html><body><a href="/news/one">One</a></body></html>')
     store = RawStore(tmp_path / "raw")
     with fetcher_for(site) as fetcher:
         from_sitemap = crawl(source(site, kind="sitemap", start=(url("/sitemap.xml"),), follow_documents=False), fetcher, store)
