@@ -181,8 +181,8 @@ def split_batches(items: list, batches: int) -> list[list]:
 
 def extract_inputs(stored: list[StoredInput], settings: Settings, progress: Progress = _no_progress) -> list[Processed]:
     """Extract every stored input in sandboxed worker processes."""
-    latest = {item.doc_id: item for item in latest_versions(stored)}
-    jobs = [ExtractJob(item.doc_id, item.path, item.content_type, item.url) for item in latest.values()]
+    latest = latest_versions(stored)
+    jobs = [ExtractJob(item.doc_id, item.path, item.content_type, item.url) for item in latest]
     done = 0
 
     def advance(job: ExtractJob, outcome) -> None:
@@ -194,7 +194,7 @@ def extract_inputs(stored: list[StoredInput], settings: Settings, progress: Prog
                         pdf_engine=settings.pdf_engine) as pool:
         outcomes = pool.run(jobs, on_done=advance)
     results = []
-    for item in latest.values():
+    for item in latest:
         outcome = outcomes[item.doc_id]
         processed = Processed(item.doc_id, item.source, item.url, item.content_type, item.sha256)
         if isinstance(outcome, PipelineError):
