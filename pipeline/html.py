@@ -165,7 +165,7 @@ def _element_blocks(element) -> list[Block]:
 
 
 def _inline(element) -> str:
-    return _clean(" ".join(t for t in element.itertext()) if element.tag == "row" else "".join(element.itertext()))
+    return _clean("".join(element.itertext()))
 
 
 def make_block(kind: str, text: str) -> Block:
