@@ -77,9 +77,10 @@ def write_tables(out_dir: Path | str, rows_by_table: Mapping[str, Iterable[Mappi
     try:
         for name, frame in frames.items():
             staged.append((_staged_parquet(frame, parquet_path(out_dir, name)), parquet_path(out_dir, name)))
-        staged.append((_staged_sqlite(frames, out_dir / SQLITE_NAME), out_dir / SQLITE_NAME))
         for file_name, derive in EXPORTS.items():
             staged.append((_staged_csv(derive(frames), out_dir / file_name), out_dir / file_name))
+        # last, so that review decisions copied from the old database are as fresh as can be at the rename
+        staged.append((_staged_sqlite(frames, out_dir / SQLITE_NAME), out_dir / SQLITE_NAME))
     except BaseException:
         for tmp, _target in staged:
             tmp.unlink(missing_ok=True)
