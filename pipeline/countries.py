@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -402,12 +403,19 @@ def _exception_list(text: str, start: int) -> tuple[list[str], int]:
     runs = [run for run in _series(text, start) if run]
     if runs and runs[0][0].start == start and _codes_credible(runs[0]):
         return [to_iso2(token.text) for token in runs[0]], runs[0][-1].end
+    return country_name_run(text, start, _SEPARATOR.match)
+
+
+def country_name_run(text: str, start: int, joins: Callable[[str], object]) -> tuple[list[str], int]:
+    """ISO codes of the country names that follow one another from ``start``, and where the run ends.
+
+    The first name must come right after ``start``; each next one after a gap that ``joins`` accepts.
+    """
     names: list[str] = []
     position = start
     for name_start, name_end, iso2 in find_country_names(text[start:]):
         gap = text[position:start + name_start]
-        joined = _SEPARATOR.match(gap) if names else not gap.strip()
-        if not joined:
+        if not (joins(gap) if names else not gap.strip()):
             break
         names.append(iso2)
         position = start + name_end

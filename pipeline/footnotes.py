@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .countries import CountryList, find_country_lists, find_country_names, strip_list_wording
+from .countries import CountryList, country_name_run, find_country_lists, strip_list_wording
 from .model import Block, Document, Marker
 from .schema import Table
 
@@ -372,15 +372,7 @@ def _countries_named_after(text: str) -> int:
     joined = _ALONG_WITH.match(text)
     if not joined:
         return 0
-    names: list[str] = []
-    base = position = joined.end()
-    for start, end, iso2 in find_country_names(text[base:]):
-        gap = text[position:base + start]
-        joined_on = _NAME_JOIN.fullmatch(gap) if names else not gap.strip()
-        if not joined_on:
-            break
-        names.append(iso2)
-        position = base + end
+    names, _end = country_name_run(text, joined.end(), _NAME_JOIN.fullmatch)
     return len(set(names))
 
 
