@@ -110,6 +110,14 @@ def _text_value(value: object) -> str | None:
     return value or None
 
 
+def _page_count_or_close(source: CharSource, n_pages: int) -> int:
+    """``n_pages``, unless it is 0: a PDF without pages is broken (and the source is closed first)."""
+    if n_pages == 0:
+        source.close()
+        raise BrokenDocument("PDF has no pages")
+    return n_pages
+
+
 class PlumberSource:
     """Characters from pdfplumber (pdfminer.six)."""
 
@@ -128,10 +136,7 @@ class PlumberSource:
                     or "encrypt" in type(cause).__name__.lower():
                 raise EncryptedPDF(f"the PDF is encrypted and needs a password ({_describe(cause)})") from error
             raise BrokenDocument(_broken_message(cause)) from error
-        self.n_pages = len(self._page_list)
-        if self.n_pages == 0:
-            self.close()
-            raise BrokenDocument("PDF has no pages")
+        self.n_pages = _page_count_or_close(self, len(self._page_list))
         self.metadata = self._read_metadata()
 
     def _read_metadata(self) -> DocMetadata:
@@ -195,10 +200,7 @@ class PdfiumSource:
             if error.err_code == raw.FPDF_ERR_SECURITY:
                 raise EncryptedPDF("the PDF uses an unsupported security handler") from error
             raise BrokenDocument(_broken_message(error)) from error
-        self.n_pages = len(self._doc)
-        if self.n_pages == 0:
-            self.close()
-            raise BrokenDocument("PDF has no pages")
+        self.n_pages = _page_count_or_close(self, len(self._doc))
         self.metadata = self._read_metadata()
 
     def _read_metadata(self) -> DocMetadata:

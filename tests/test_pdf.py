@@ -431,3 +431,15 @@ def test_every_malformed_pdf_extracts_or_raises_a_domain_error(engine):
     assert outcomes["NR_P0131D02_word_doc_with_pdf_extension.pdf"] == "broken"
     assert outcomes["helloworld-bad.pdf"] == "ok"
     assert "empty" not in set(outcomes.values()) - {outcomes["empty.pdf"]}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_pdf_without_pages_is_broken(engine):
+    import io
+
+    import pypdfium2
+
+    empty = io.BytesIO()
+    pypdfium2.PdfDocument.new().save(empty)
+    with pytest.raises(BrokenDocument):
+        open_char_source(empty.getvalue(), engine)
