@@ -23,3 +23,16 @@ def settings(tmp_path):
     from pipeline.settings import Settings
 
     return Settings(out_dir=tmp_path / "extracted", raw_dir=tmp_path / "raw", workers=2, nlp=False)
+
+
+def write_sources(path: Path, *sources: dict) -> Path:
+    """A sources file in the shape of pipeline/data/sources.toml, one [[source]] per dict."""
+    import json
+
+    def value(item) -> str:  # JSON strings, numbers and lists of strings are valid TOML
+        return json.dumps(item)
+
+    entries = ["[[source]]\n" + "".join(f"{key} = {value(item)}\n" for key, item in source.items())
+               for source in sources]
+    path.write_text("\n".join(entries))
+    return path

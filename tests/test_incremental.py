@@ -5,6 +5,7 @@ from __future__ import annotations
 from pipeline.run import ingest
 from pipeline.tables import read_table
 
+from conftest import write_sources
 from test_crawl import Site, article
 
 
@@ -26,23 +27,11 @@ def publish_site(httpserver) -> Site:
 
 
 def sources_file(tmp_path, httpserver):
-    path = tmp_path / "sources.toml"
-    path.write_text(f'''
-[[source]]
-name = "local-feed"
-publisher = "Local test publisher"
-kind = "feed"
-start = ["{httpserver.url_for('/feed.xml')}"]
-min_interval_s = 0
-
-[[source]]
-name = "local-sitemap"
-publisher = "Local test publisher"
-kind = "sitemap"
-start = ["{httpserver.url_for('/sitemap.xml')}"]
-min_interval_s = 0
-''')
-    return path
+    common = {"publisher": "Local test publisher", "min_interval_s": 0}
+    return write_sources(tmp_path / "sources.toml",
+                         {"name": "local-feed", "kind": "feed", "start": [httpserver.url_for("/feed.xml")], **common},
+                         {"name": "local-sitemap", "kind": "sitemap", "start": [httpserver.url_for("/sitemap.xml")],
+                          **common})
 
 
 def test_first_run_processes_all_second_none_third_only_the_changed_one(settings, tmp_path, httpserver):

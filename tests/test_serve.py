@@ -21,6 +21,8 @@ import pytest
 from pipeline.settings import SAMPLES_DIR
 from pipeline.tables import read_table
 
+from conftest import write_sources
+
 pytestmark = pytest.mark.prefect
 
 
@@ -85,16 +87,9 @@ def test_serve_schedules_a_source_and_runs_it(prefect_server, httpserver, tmp_pa
     httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n")
     httpserver.expect_request("/news/press-release.html").respond_with_data(
         (SAMPLES_DIR / "press-release.html").read_bytes(), content_type="text/html")
-    sources = tmp_path / "sources.toml"
-    sources.write_text(f'''
-[[source]]
-name = "local-press"
-publisher = "A local test publisher"
-kind = "document"
-start = ["{httpserver.url_for('/news/press-release.html')}"]
-schedule = "0 0 1 1 *"
-min_interval_s = 0
-''')
+    sources = write_sources(tmp_path / "sources.toml", {
+        "name": "local-press", "publisher": "A local test publisher", "kind": "document",
+        "start": [httpserver.url_for("/news/press-release.html")], "schedule": "0 0 1 1 *", "min_interval_s": 0})
     api = prefect_server["PREFECT_API_URL"]
     env = {**os.environ, **prefect_server, "THB_ALLOW_PRIVATE": "1", "THB_NLP": "0",
            "PREFECT_RUNNER_POLL_FREQUENCY": "2", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
