@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from corpus import build  # noqa: E402
 
 from pipeline.errors import PipelineError  # noqa: E402
-from pipeline.html import extract_html  # noqa: E402
-from pipeline.pdf import extract_pdf  # noqa: E402
+from pipeline.extract.html import extract_html  # noqa: E402
+from pipeline.extract.pdf.blocks import extract_pdf  # noqa: E402
 
 
 def timed(function, items):

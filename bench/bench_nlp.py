@@ -5,7 +5,7 @@
 The same block texts go through:
   bare model     ``nlp.pipe`` of the model as the stage loads it (NER only, plus a sentencizer), nothing else,
                  with spaCy's ``n_process`` and, for two processes, over a fork pool as the stage does;
-  whole stage    ``pipeline.nlp.entity_tables`` with the model: gazetteer, rules, model filters, rows;
+  whole stage    ``pipeline.entities.nlp.entity_tables`` with the model: gazetteer, rules, model filters, rows;
   rules only     ``entity_tables`` on ``spacy.blank("en")`` (no model installed, or ``model=None``).
 ``--full`` adds the model with every component (tagger, parser, lemmatizer ...) for reference.
 Text: the Dutch National Rapporteur's quantitative report from ../shared/corpus (``nrm``, the default
@@ -28,11 +28,11 @@ NRM_PDF = (SHARED / "corpus" / "pdf" / "thb_dutch_rapporteur"
 
 
 def load_documents(source: str, words: int):
-    from pipeline.markdown import extract_markdown
+    from pipeline.extract.markdown import extract_markdown
     from pipeline.model import assemble
 
     if source == "nrm" and NRM_PDF.exists():
-        from pipeline.pdf import extract_pdf
+        from pipeline.extract.pdf.blocks import extract_pdf
 
         base = [assemble("P0104D05", extract_pdf(NRM_PDF.read_bytes()))]
     else:
@@ -87,7 +87,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", choices=("nrm", "seeds"), default="nrm")
     parser.add_argument("--words", type=int, default=40_000)
-    parser.add_argument("--model", default=None, help="spaCy pipeline (default: pipeline.nlp.DEFAULT_MODEL)")
+    parser.add_argument("--model", default=None, help="spaCy pipeline (default: pipeline.entities.nlp.DEFAULT_MODEL)")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--full", action="store_true", help="also time the model with all its components")
     parser.add_argument("--repeat", type=int, default=3, help="rounds; the best time of each pipeline is kept")
@@ -95,7 +95,7 @@ def main() -> None:
 
     import spacy
 
-    from pipeline.nlp import DEFAULT_MODEL, MODEL_EXCLUDE, entity_tables, get_nlp, model_available
+    from pipeline.entities.nlp import DEFAULT_MODEL, MODEL_EXCLUDE, entity_tables, get_nlp, model_available
 
     model = args.model or DEFAULT_MODEL
     documents, words = load_documents(args.source, args.words)

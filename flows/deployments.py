@@ -12,7 +12,7 @@ import os
 
 from pipeline.errors import TerminalError
 from pipeline.settings import Settings
-from pipeline.sources import Source
+from pipeline.ingest import Source
 
 from flows.ingest import ingest, settings_dict
 

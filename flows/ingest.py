@@ -17,8 +17,8 @@ from prefect.cache_policies import NO_CACHE
 
 from pipeline import run
 from pipeline.settings import Settings
-from pipeline.store import RawStore
-from pipeline.tables import write_tables
+from pipeline.ingest import RawStore
+from pipeline.store import write_tables
 
 _progress: run.Progress = lambda stage, done, total: None  # noqa: E731
 

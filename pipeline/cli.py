@@ -192,7 +192,7 @@ def review_command(
     """Review extracted rows beside their source in the browser: accept, reject or correct; export reviewed CSV."""
     import secrets
 
-    from .review.app import is_loopback, serve_review
+    from pipeline.review.app import is_loopback, serve_review
     from .settings import Settings
 
     settings = Settings.from_env(out_dir=out, raw_dir=raw)
@@ -207,7 +207,7 @@ def report_command(
     path: Annotated[Optional[Path], typer.Option("--path", help="Where to write the report [default: OUT/report.html]")] = None,
 ) -> None:
     """Write a static HTML report of the run with charts (one file, opens offline)."""
-    from .report import write_report
+    from pipeline.review.report import write_report
     from .settings import Settings
 
     settings = Settings.from_env(out_dir=out)

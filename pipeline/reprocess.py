@@ -12,8 +12,8 @@ from . import __version__
 from .run import Processed, Progress, _no_progress, document_rows, extract_inputs, parse_documents, summarise
 from .schema import TABLES
 from .settings import Settings
-from .store import RawStore, StoredInput
-from .tables import read_table, write_tables
+from pipeline.ingest import RawStore, StoredInput
+from pipeline.store import read_table, write_tables
 
 VOLATILE_COLUMNS = {"extracted_at", "pipeline_version"}
 

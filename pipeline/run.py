@@ -15,9 +15,9 @@ from pathlib import Path
 from . import __version__
 from .errors import PipelineError, TerminalError
 from .model import Document, assemble
-from .sandbox import ExtractionPool, ExtractJob
+from pipeline.extract import ExtractionPool, ExtractJob
 from .settings import SAMPLES_DIR, Settings
-from .store import RawStore, StoredInput, is_url, make_doc_id, utc_now
+from pipeline.ingest import RawStore, StoredInput, is_url, make_doc_id, utc_now
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -83,7 +83,7 @@ def _hidden(path: Path, root: Path) -> bool:
 def store_inputs(sources: list[str], store: RawStore, settings: Settings,
                  progress: Progress = _no_progress) -> tuple[list[StoredInput], list[Processed]]:
     """Read or fetch every source and keep its bytes; unreadable sources become failures."""
-    from .fetch import fetch
+    from pipeline.ingest import fetch
 
     stored, failed = [], []
     for done, source in enumerate(sources, 1):
@@ -124,8 +124,8 @@ def crawl_sources(names: list[str], registry: dict, store: RawStore, settings: S
     """Crawl registered sources; returns their new or changed publications and failed fetches."""
     from dataclasses import replace
 
-    from .crawl import crawl
-    from .fetch import Fetcher, FetchPolicy
+    from pipeline.ingest import crawl
+    from pipeline.ingest import Fetcher, FetchPolicy
 
     policy = FetchPolicy(deadline_s=settings.fetch_timeout_s, max_bytes=settings.max_bytes,
                          allow_private=settings.allow_private)
@@ -141,7 +141,7 @@ def crawl_sources(names: list[str], registry: dict, store: RawStore, settings: S
 
 
 def registry(settings: Settings) -> dict:
-    from .sources import load_sources
+    from pipeline.ingest import load_sources
 
     return load_sources(*([settings.sources_file] if settings.sources_file else []))
 
@@ -219,11 +219,11 @@ def _parsers(settings: Settings) -> list[Callable[[list[Document]], dict[str, li
 
     parsers = []
     if "pipeline.footnotes" in schema.PARSER_MODULES:
-        from .footnotes import footnote_tables
+        from pipeline.footnotes import footnote_tables
 
         parsers.append(lambda docs: _per_document(footnote_tables, docs))
-    if settings.nlp and "pipeline.nlp" in schema.PARSER_MODULES:
-        from .nlp import entity_tables
+    if settings.nlp and "pipeline.entities" in schema.PARSER_MODULES:
+        from pipeline.entities import entity_tables
 
         model = None if settings.spacy_model.lower() in ("", "none") else settings.spacy_model
         parsers.append(lambda docs: entity_tables(docs, model=model, n_process=settings.nlp_processes))
@@ -283,7 +283,7 @@ def summarise(results: list[Processed], rows: dict[str, int], out_dir: Path, sta
 def ingest(sources: Iterable[str | Path] | None = None, settings: Settings | None = None,
            progress: Progress = _no_progress) -> RunSummary:
     """Run every stage without Prefect."""
-    from .tables import write_tables
+    from pipeline.store import write_tables
 
     settings = settings or Settings()
     started = time.monotonic()

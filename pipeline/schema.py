@@ -97,7 +97,7 @@ def _collect_tables() -> dict[str, Table]:
 
 
 # Parsers that add tables; their modules must import without loading spaCy or Prefect.
-PARSER_MODULES: list[str] = ["pipeline.footnotes", "pipeline.nlp"]
+PARSER_MODULES: list[str] = ["pipeline.footnotes", "pipeline.entities"]
 
 TABLES: dict[str, Table] = _collect_tables()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.countries import (
+from pipeline.footnotes.countries import (
     as_date,
     country_from_name,
     country_name,

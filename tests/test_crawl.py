@@ -7,10 +7,10 @@ import hashlib
 import pytest
 from werkzeug.wrappers import Response
 
-from pipeline.crawl import crawl
-from pipeline.fetch import Fetcher, FetchPolicy
-from pipeline.sources import Source
-from pipeline.store import RawStore
+from pipeline.ingest.crawler import crawl
+from pipeline.ingest.fetcher import Fetcher, FetchPolicy
+from pipeline.ingest.sources import Source
+from pipeline.ingest.rawstore import RawStore
 
 
 class Site:

@@ -3,7 +3,7 @@ import gzip
 import pytest
 
 from conftest import shared_path
-from pipeline.discover import UnsafeXML, inflate, linked_documents, parse_feed, parse_listing, parse_sitemap
+from pipeline.ingest.discover import UnsafeXML, inflate, linked_documents, parse_feed, parse_listing, parse_sitemap
 from pipeline.errors import TerminalError
 
 RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>News</title>

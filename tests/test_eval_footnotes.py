@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import shared_path
-from pipeline.footnotes import body_country_lists, footnote_tables
+from pipeline.footnotes.claims import body_country_lists, footnote_tables
 from pipeline.model import Document, assemble
 
 FLOORS = tomllib.loads((Path(__file__).parent / "floors_footnotes.toml").read_text())["footnotes"]
@@ -147,7 +147,7 @@ def render_html() -> bytes:
 def render_pdf(tmp_path: Path) -> bytes:
     """PDF footnotes sit at the foot of the page citing them, so a body without a marker (17)
     and a marker without a body (16) cannot be printed; they are left out of this rendition.
-    Note labels are raised: pipeline/pdf.py splits plain-label notes only at numeric labels."""
+    Note labels are raised: pipeline/extract/pdf/blocks.py splits plain-label notes only at numeric labels."""
     pytest.importorskip("reportlab")
     from pdfgen import Section, build_report_pdf
 
@@ -161,13 +161,13 @@ def render_pdf(tmp_path: Path) -> bytes:
 
 def extract(rendition: str, tmp_path: Path) -> Document:
     if rendition == "markdown":
-        from pipeline.markdown import extract_markdown
+        from pipeline.extract.markdown import extract_markdown
         extraction = extract_markdown(render_markdown())
     elif rendition == "html":
-        from pipeline.html import extract_html
+        from pipeline.extract.html import extract_html
         extraction = extract_html(render_html())
     else:
-        from pipeline.pdf import extract_pdf
+        from pipeline.extract.pdf.blocks import extract_pdf
         extraction = extract_pdf(render_pdf(tmp_path))
     return assemble(f"inform-{rendition}", extraction)
 
@@ -271,7 +271,7 @@ def test_fixture_renditions_meet_their_floors(rendition, tmp_path):
 def _seed() -> tuple[Document, dict]:
     seeds = shared_path("seeds")
     gold = json.loads((seeds / "gold" / "001.json").read_text())
-    from pipeline.markdown import extract_markdown
+    from pipeline.extract.markdown import extract_markdown
     return assemble("seed-001", extract_markdown((seeds / gold["seed"]).read_bytes())), gold
 
 
@@ -307,7 +307,7 @@ def test_seed_001_meets_its_floors():
 def test_seed_copy_with_a_wrong_count_is_flagged():
     seeds = shared_path("seeds")
     gold = json.loads((seeds / "gold" / "001.json").read_text())
-    from pipeline.markdown import extract_markdown
+    from pipeline.extract.markdown import extract_markdown
     text = (seeds / gold["seed"]).read_text(encoding="utf-8")
     assert "Nine countries identified awareness-raising" in text
     wrong = text.replace("Nine countries identified awareness-raising", "Ten countries identified awareness-raising")
@@ -326,7 +326,7 @@ def test_seed_over_half_relates_to_the_previous_claim():
 # --- real PDFs of the corpus ---------------------------------------------------------------------
 
 def test_eu_019_mixed_case_codes_and_group_expression():
-    from pipeline.pdf import extract_pdf
+    from pipeline.extract.pdf.blocks import extract_pdf
 
     path = shared_path("corpus", "pdf", "eu_us_gov_icdar2013", "eu-019.pdf")
     document = assemble("eu-019", extract_pdf(path.read_bytes()))
@@ -348,7 +348,7 @@ def test_eu_019_mixed_case_codes_and_group_expression():
 
 
 def test_model_parameters_are_not_countries():
-    from pipeline.pdf import extract_pdf
+    from pipeline.extract.pdf.blocks import extract_pdf
 
     folder = shared_path("corpus", "pdf", "thb_dutch_rapporteur")
     path = next(folder.glob("NR_P0014D01_*.pdf"))

@@ -18,7 +18,7 @@ import pytest
 from conftest import shared_path
 
 from pipeline.model import Block, Extraction, assemble
-from pipeline.nlp import DEFAULT_MODEL, entity_tables
+from pipeline.entities.nlp import DEFAULT_MODEL, entity_tables
 
 FLOORS = tomllib.loads((Path(__file__).with_name("floors_nlp.toml")).read_text(encoding="utf-8"))
 needs_model = pytest.mark.skipif(importlib.util.find_spec(DEFAULT_MODEL) is None,
@@ -260,7 +260,7 @@ def _not_figures_found(text: str, figures, not_figures) -> int:
 
 
 def seed_scores(model: str | None) -> dict[str, float]:
-    from pipeline.markdown import extract_markdown
+    from pipeline.extract.markdown import extract_markdown
 
     seeds = shared_path("seeds")
     docs, golds = [], []
@@ -319,7 +319,7 @@ def _gold_figure_matches(row: dict, gold: dict) -> bool:
 
 
 def nrm_scores(model: str | None) -> dict[str, float]:
-    from pipeline.pdf import extract_pdf
+    from pipeline.extract.pdf.blocks import extract_pdf
 
     pdf = shared_path("corpus", "pdf", "thb_dutch_rapporteur",
                       "NR_P0104D05_THB_visible_invisible_quantitative_2007-2011.pdf")

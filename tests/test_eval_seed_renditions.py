@@ -14,7 +14,7 @@ import html
 
 import pytest
 
-from pipeline.footnotes import footnote_tables
+from pipeline.footnotes.claims import footnote_tables
 from pipeline.model import Block, assemble
 
 from test_eval_footnotes import _seed, _seed_gold, check_floors, score
@@ -78,11 +78,11 @@ def test_seed_renditions_give_the_gold_footnotes_pairs_and_counts(seed, renditio
     document, gold = seed
     assert "~" not in document.text and "^" not in document.text
     if rendition == "html":
-        from pipeline.html import extract_html
+        from pipeline.extract.html import extract_html
 
         extraction = extract_html(html_rendition(document))
     else:
-        from pipeline.pdf import extract_pdf
+        from pipeline.extract.pdf.blocks import extract_pdf
 
         extraction = extract_pdf(pdf_rendition(document, tmp_path / "seed.pdf"))
     tables = footnote_tables(assemble(f"seed-001-{rendition}", extraction), published=gold["published"])

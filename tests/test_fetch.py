@@ -9,7 +9,7 @@ import pytest
 from werkzeug.wrappers import Response
 
 from pipeline.errors import FetchError
-from pipeline.fetch import Fetcher, FetchPolicy, FetchRefused, retry_after_seconds
+from pipeline.ingest.fetcher import Fetcher, FetchPolicy, FetchRefused, retry_after_seconds
 
 
 def policy_for(httpserver, **changes) -> FetchPolicy:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.tables import read_table
+from pipeline.store.tables import read_table
 
 pytestmark = pytest.mark.prefect
 

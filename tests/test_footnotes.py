@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from pipeline.footnotes import (
+from pipeline.footnotes.claims import (
     TABLES,
     anchor_before,
     classify,
@@ -17,7 +17,7 @@ from pipeline.footnotes import (
     split_sentences,
     stated_count,
 )
-from pipeline.countries import find_country_lists
+from pipeline.footnotes.countries import find_country_lists
 from pipeline.model import Block, Extraction, Marker, assemble
 
 _MARKUP = re.compile(r"\^(\d{1,3}|[*†‡]|[a-z](?![a-z]))")

@@ -8,7 +8,7 @@ import tomllib
 import pytest
 
 from pipeline.errors import NoText
-from pipeline.html import extract_html
+from pipeline.extract.html import extract_html
 from pipeline.model import assemble
 from pipeline.settings import SAMPLES_DIR
 

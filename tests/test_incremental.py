@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.run import ingest
-from pipeline.tables import read_table
+from pipeline.store.tables import read_table
 
 from conftest import write_sources
 from test_crawl import Site, article

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from pipeline.errors import NoText
-from pipeline.markdown import extract_markdown, parse_date
+from pipeline.extract.markdown import extract_markdown, parse_date
 from pipeline.model import assemble
 from pipeline.settings import SAMPLES_DIR
 

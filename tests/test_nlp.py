@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from pipeline.model import Block, Extraction, assemble
-from pipeline.nlp import DEFAULT_MODEL, TABLES, entity_tables
+from pipeline.entities.nlp import DEFAULT_MODEL, TABLES, entity_tables
 
 needs_model = pytest.mark.skipif(importlib.util.find_spec(DEFAULT_MODEL) is None,
                                  reason=f"spaCy model {DEFAULT_MODEL} is not installed")
@@ -36,7 +36,7 @@ def figure(text, **expected):
 # --- module and tables -------------------------------------------------------------------------------
 
 def test_module_imports_without_spacy():
-    code = "import sys, pipeline.nlp; assert 'spacy' not in sys.modules, 'spacy imported at import time'"
+    code = "import sys, pipeline.entities.nlp; assert 'spacy' not in sys.modules, 'spacy imported at import time'"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=str(__import__("pathlib").Path(__file__).parents[1]))
 
 
@@ -70,7 +70,7 @@ def test_provenance_points_into_the_document_text():
 def test_gazetteer_entries_are_consistent():
     import re
 
-    from pipeline.nlp import load_organisations, load_places, pipeline_versions
+    from pipeline.entities.nlp import load_organisations, load_places, pipeline_versions
 
     orgs = load_organisations()
     ids = [org.org_id for org in orgs]
@@ -106,7 +106,7 @@ def test_run_on_blocks_keep_a_window_of_text_as_sentence():
 
 
 def test_blank_pipeline_sets_rule_entities_with_their_rows():
-    from pipeline.nlp import get_nlp
+    from pipeline.entities.nlp import get_nlp
 
     doc = get_nlp(None)("Europol counted 140 victims in Moldova under Directive 2011/36/EU.")
     assert [(e.text, e.label_) for e in doc.ents] == [("Europol", "ORG"), ("140", "CARDINAL"), ("Moldova", "GPE"),
@@ -370,7 +370,7 @@ def test_model_adds_organisations_but_rules_win():
 @pytest.mark.model
 @needs_model
 def test_model_pipeline_keeps_only_ner_and_sentences():
-    from pipeline.nlp import build_nlp
+    from pipeline.entities.nlp import build_nlp
 
     nlp = build_nlp(DEFAULT_MODEL)
     assert nlp.pipe_names[:2] == ["sentencizer", "ner"]

@@ -9,8 +9,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.errors import BrokenDocument, EmptyInput, EncryptedPDF, NoText, PipelineError
 from pipeline.model import assemble
-from pipeline.pdf import extract_pdf, join_lines, pdf_date
-from pipeline.pdfchars import open_char_source
+from pipeline.extract.pdf.blocks import extract_pdf, join_lines, pdf_date
+from pipeline.extract.pdf.chars import open_char_source
 
 from conftest import shared_path
 from pdfgen import (NOTE_SIZE, SAMPLE_FOOTNOTES, SAMPLE_HEADER, SAMPLE_TITLE, Section, build_columns_over_table,

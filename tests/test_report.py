@@ -12,10 +12,10 @@ import pytest
 
 pytest.importorskip("plotly")
 
-from pipeline.report import claim_country_matrix, figures_over_time, render_report, write_report  # noqa: E402
+from pipeline.review.report import claim_country_matrix, figures_over_time, render_report, write_report  # noqa: E402
 from pipeline.review.decisions import keyed_table, record_decision  # noqa: E402
 from pipeline.run import ingest  # noqa: E402
-from pipeline.tables import parquet_path  # noqa: E402
+from pipeline.store.tables import parquet_path  # noqa: E402
 from test_review import PRESS, add_entity_tables, doc_id_of  # noqa: E402
 
 

@@ -3,8 +3,8 @@ import pandas as pd
 from pipeline.reprocess import diff_tables, reprocess, select_inputs
 from pipeline.run import ingest
 from pipeline.schema import TABLES
-from pipeline.store import RawStore
-from pipeline.tables import read_table
+from pipeline.ingest.rawstore import RawStore
+from pipeline.store.tables import read_table
 
 
 def _notes(folder):

@@ -17,7 +17,7 @@ from pipeline.review.decisions import (apply_decisions, corrections_from_form, c
                                        load_decisions, orphaned_decisions, record_decision, row_keys)
 from pipeline.run import ingest
 from pipeline.settings import SAMPLES_DIR
-from pipeline.tables import SQLITE_NAME, parquet_path
+from pipeline.store.tables import SQLITE_NAME, parquet_path
 
 pytest.importorskip("starlette")
 pytest.importorskip("httpx")

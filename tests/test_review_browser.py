@@ -22,12 +22,12 @@ if not CHROMIUM.exists():
 sync_api = pytest.importorskip("playwright.sync_api")
 uvicorn = pytest.importorskip("uvicorn")
 
-from pipeline.report import write_report  # noqa: E402
+from pipeline.review.report import write_report  # noqa: E402
 from pipeline.reprocess import reprocess  # noqa: E402
 from pipeline.review.app import create_app  # noqa: E402
 from pipeline.review.decisions import keyed_table  # noqa: E402
 from pipeline.run import ingest  # noqa: E402
-from pipeline.tables import parquet_path  # noqa: E402
+from pipeline.store.tables import parquet_path  # noqa: E402
 from test_review import NOTE, doc_id_of  # noqa: E402
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -10,7 +10,7 @@ import pytest
 from pipeline.run import SourceNotFound, collect_inputs, ingest
 from pipeline.schema import TABLES
 from pipeline.settings import SAMPLES_DIR
-from pipeline.tables import read_table
+from pipeline.store.tables import read_table
 
 from conftest import REPO, shared_path
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pipeline.errors import PipelineError
 from pipeline.model import Block, Extraction
-from pipeline.sandbox import ExtractionPool, ExtractJob
+from pipeline.extract.sandbox import ExtractionPool, ExtractJob
 
 
 def behave(path, content_type, *, url=None, pdf_engine=None):

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from pipeline.settings import SAMPLES_DIR
-from pipeline.tables import read_table
+from pipeline.store.tables import read_table
 
 from conftest import write_sources
 

@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.sources import SourceConfigError, load_sources
+from pipeline.ingest.sources import SourceConfigError, load_sources
 
 
 def test_the_shipped_registry_loads_real_public_sources():

@@ -1,4 +1,4 @@
-from pipeline.store import RawStore, canonical_url, make_doc_id
+from pipeline.ingest.rawstore import RawStore, canonical_url, make_doc_id
 
 
 def test_bytes_are_stored_once_and_the_manifest_tracks_sightings(tmp_path):

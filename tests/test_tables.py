@@ -3,7 +3,7 @@ import sqlite3
 import pandas as pd
 import pytest
 
-from pipeline import tables
+from pipeline.store import tables
 from pipeline.schema import TABLES
 
 

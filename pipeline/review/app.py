@@ -35,7 +35,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from ..tables import parquet_path, read_table
+from pipeline.store import parquet_path, read_table
 from .decisions import (REVIEW_COLUMNS, REVIEW_SPECS, REVIEW_STATES, clear_decision, corrections_from_form,
                         keyed_table, load_decisions, orphaned_decisions, record_decision,
                         reviewable_tables, reviewed_table, to_csv)
@@ -529,7 +529,7 @@ def create_app(out_dir: Path, token: str | None = None, *, raw_dir: Path | None 
         return render(request, "orphans.html", orphans=orphaned_decisions(out_dir))
 
     def report(request: Request) -> Response:
-        from ..report import render_report
+        from .report import render_report
 
         response = HTMLResponse(render_report(out_dir, app_link="/"))
         response.headers["Content-Security-Policy"] = REPORT_CSP

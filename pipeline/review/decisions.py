@@ -10,7 +10,7 @@ therefore finds the same keys, and the decisions apply again.  A decision whose 
 longer matches a row (the mention vanished from a new version) is *orphaned*: it is
 listed, never deleted.
 
-The table writer (``pipeline/tables.py``) rebuilds the database on every run and
+The table writer (``pipeline/store/tables.py``) rebuilds the database on every run and
 carries over tables it does not own, so ``reviews`` survives runs.  Every function
 here opens its own connection, because a run replaces the database file.
 """
@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..tables import SQLITE_NAME, parquet_path
+from pipeline.store import SQLITE_NAME, parquet_path
 
 DECISIONS = ("accept", "reject", "correct")
 REVIEW_STATES = ("unreviewed", "accept", "reject", "correct")
@@ -329,7 +329,7 @@ def corrections_from_form(table: str, row: dict, form: dict[str, str]) -> dict:
 
 def _country_correction(changed: dict, row: dict) -> dict:
     """A corrected ISO code is checked, and names the country unless the reviewer named it too."""
-    from ..countries import country_name, to_iso2
+    from pipeline.footnotes import country_name, to_iso2
 
     if changed["iso2"] is None:
         return {}

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .schema import EXPORTS, TABLES, Table
+from pipeline.schema import EXPORTS, TABLES, Table
 
 SQLITE_NAME = "thb.sqlite"
 

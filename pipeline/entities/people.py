@@ -14,7 +14,7 @@ from bisect import bisect_right
 
 from .figures import _MONTH, NUMBER_WORDS, _before
 from .gazetteer import Places, _inside, _overlaps, _placed, _SpanIndex, _spans
-from .model import Block, Document
+from pipeline.model import Block, Document
 
 
 # --- people -----------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """PDF characters to lines, in reading order.
 
 Characters outside the page box are dropped, the rest grouped into rows by vertical overlap.  Text
-columns are found (:func:`pipeline.pdfcolumns.find_gutters`) over the whole page or, failing that,
+columns are found (:func:`.columns.find_gutters`) over the whole page or, failing that,
 over each stretch of rows between horizontal white bands (columns above a full-width table); each
 column is grouped into rows on its own and read in turn.  Raised small characters (superscripts) are
 kept apart as :class:`Raised` runs, never glued onto the word before them.  Also here: which kind of
@@ -15,8 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from operator import attrgetter
 
-from .pdfchars import Char, PageChars
-from .pdfcolumns import MIN_COLUMN_LINES, Gutter, bridges, column_of, find_gutters
+from .chars import Char, PageChars
+from .columns import MIN_COLUMN_LINES, Gutter, bridges, column_of, find_gutters
 
 RAISED_SIZE_RATIO = 0.85     # a superscript is at most this fraction of its line's size ...
 RAISED_OFFSET_RATIO = 0.18   # ... and its bottom sits this fraction of the line's size above the baseline

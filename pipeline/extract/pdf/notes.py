@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from operator import attrgetter
 
-from .pdflines import SENTENCE_END, Line, PageLayout, Raised, line_kind, smaller_than_body, starts_raised
+from .lines import SENTENCE_END, Line, PageLayout, Raised, line_kind, smaller_than_body, starts_raised
 
 _LABEL_SHAPE = re.compile(r"^(?:\d{1,3}|[*†‡§]{1,3}|[a-z]{1,2})$")
 _LABEL_LIST = re.compile(r"^[\w*†‡§]{1,3}(?:\s*[,–-]\s*[\w*†‡§]{1,3})*$")

@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .discover import Discovered, linked_documents, parse_feed, parse_listing, parse_sitemap
-from .errors import PipelineError
-from .fetch import Fetcher, FetchResult
-from .sniff import HTML, sniff
+from pipeline.errors import PipelineError
+from .fetcher import Fetcher, FetchResult
+from .filetypes import HTML, sniff
 from .sources import Source
-from .store import RawStore, StoredInput, utc_now
+from .rawstore import RawStore, StoredInput, utc_now
 
 MAX_SITEMAPS = 50
 

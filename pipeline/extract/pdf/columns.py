@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from operator import attrgetter
 
-from .pdfchars import Char
+from .chars import Char
 
 MIN_COLUMN_LINES = 5          # a text column holds at least this many lines ...
 GUTTER_CROSSING = 0.3         # ... at most this share of them crosses a gutter (full-width lines) ...

@@ -1,6 +1,6 @@
 """One interface over the two PDF character sources, pdfplumber and pypdfium2.
 
-The layout code in :mod:`pipeline.pdf` reads positioned characters only, so
+The layout code in :mod:`pipeline.extract.pdf` reads positioned characters only, so
 either library can serve it.  Both give top-down page coordinates (``top`` <
 ``bottom``), the font size in points and the font name without its subset
 prefix; both skip blanks that the library invented (pdfium's generated spaces
@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator, Protocol
 
-from .errors import BrokenDocument, EmptyInput, EncryptedPDF
+from pipeline.errors import BrokenDocument, EmptyInput, EncryptedPDF
 
 ENGINES = ("pdfplumber", "pypdfium2")
 

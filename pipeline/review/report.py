@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .tables import read_table
+from pipeline.store import read_table
 
 REPORT_NAME = "report.html"
 MAX_CLAIMS = 80  # rows of the heatmap; more would be unreadable
@@ -39,7 +39,7 @@ def write_report(out_dir: Path, path: Path | None = None) -> Path:
 
 def render_report(out_dir: Path, app_link: str | None = None) -> str:
     """The report as one HTML string (``app_link``: a link back to the review app)."""
-    from .review.decisions import apply_decisions, load_decisions, orphaned_decisions
+    from .decisions import apply_decisions, load_decisions, orphaned_decisions
 
     out_dir = Path(out_dir)
     documents = read_table(out_dir, "documents")

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from .errors import TerminalError
+from pipeline.errors import TerminalError
 
 MAX_INFLATED = 50 << 20  # the sitemap protocol's own limit is 50 MB uncompressed
 _DOCUMENT_LINK = re.compile(r"\.pdf(?:$|[?#])|/(?:document|download|file)s?/", re.I)

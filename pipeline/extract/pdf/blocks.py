@@ -3,11 +3,11 @@
 The stages, in order:
 
 1. characters to lines, in reading order, text columns read in turn, raised small characters kept
-   apart (:mod:`pipeline.pdflines`, :mod:`pipeline.pdfcolumns`);
+   apart (:mod:`.lines`, :mod:`.columns`);
 2. running headers, footers, page numbers and printer slugs are dropped
    (:func:`drop_page_furniture`);
 3. footnote zones become footnotes, and raised runs that match them become markers
-   (:mod:`pipeline.pdfnotes`);
+   (:mod:`.notes`);
 4. body lines become headings, list items and paragraphs; line-end hyphens are
    joined, and a paragraph broken by a page or column end is joined again;
    numbered paragraphs that carry the notes of markers left without one
@@ -21,12 +21,12 @@ from collections import Counter
 from dataclasses import dataclass
 from operator import attrgetter
 
-from .errors import BrokenDocument, NoText
-from .model import Block, Extraction, Marker
-from .pdfchars import DocMetadata, open_char_source
-from .pdflines import BULLET, SENTENCE_END, Line, PageLayout, Raised, line_kind, page_lines, smaller_than_body, \
+from pipeline.errors import BrokenDocument, NoText
+from pipeline.model import Block, Extraction, Marker
+from .chars import DocMetadata, open_char_source
+from .lines import BULLET, SENTENCE_END, Line, PageLayout, Raised, line_kind, page_lines, smaller_than_body, \
     starts_raised
-from .pdfnotes import PLAIN_LABEL, accept_markers, run_labels, split_footnotes
+from .notes import PLAIN_LABEL, accept_markers, run_labels, split_footnotes
 
 MARGIN_ZONE = 0.12           # top and bottom fractions of the page where running headers and footers live
 

@@ -2,7 +2,7 @@ import gzip
 
 import pytest
 
-from pipeline import sniff
+from pipeline.ingest import filetypes as sniff
 
 
 @pytest.mark.parametrize(

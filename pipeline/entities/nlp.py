@@ -16,9 +16,9 @@ Its components, registered together in :func:`_register_components`, are:
 ``thb_export``          plain rows on ``Doc._.thb``; ``doc.ents`` with the rules' entities first
                         (``Span._.thb`` gives the row behind one).
 
-The components are thin: the rules they call live in :mod:`pipeline.gazetteer` (curated
-data, shared span helpers), :mod:`pipeline.legal`, :mod:`pipeline.figures` and
-:mod:`pipeline.people` (people, the model's organisations, acronyms), which never import spaCy.
+The components are thin: the rules they call live in :mod:`.gazetteer` (curated
+data, shared span helpers), :mod:`.legal`, :mod:`.figures` and
+:mod:`.people` (people, the model's organisations, acronyms), which never import spaCy.
 
 Rules win over the model: a model entity that overlaps a gazetteer, country, region,
 city, person or legal-reference match is dropped, and so are the model's usual slips
@@ -44,10 +44,10 @@ from functools import lru_cache, partial
 from .figures import find_figures
 from .gazetteer import DATA_DIR, _overlaps, _placed, _spans, find_code_lists, load_organisations, load_places
 from .legal import find_legal_refs
-from .model import Block, Document
+from pipeline.model import Block, Document
 from .people import (_NOT_NAME_WORDS, _is_org_name, _next_block_role, find_definitions, find_persons,
                      link_acronyms, model_organisations)
-from .schema import Table
+from pipeline.schema import Table
 
 __all__ = ["DEFAULT_MODEL", "MODEL_EXCLUDE", "TABLES", "build_nlp", "entity_tables", "get_nlp", "load_organisations",
            "load_places", "model_available", "pipeline_versions"]

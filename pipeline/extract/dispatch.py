@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import sniff
-from .errors import EmptyInput, UnsupportedType
-from .model import Extraction
+from pipeline.ingest import filetypes as sniff
+from pipeline.errors import EmptyInput, UnsupportedType
+from pipeline.model import Extraction
 
 
 def extract_bytes(data: bytes, content_type: str, *, url: str | None = None, pdf_engine: str = "pdfplumber") -> Extraction:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pycountry
 
-DATA_FILE = Path(__file__).parent / "data" / "eu_emn.toml"
+DATA_FILE = Path(__file__).parents[1] / "data" / "eu_emn.toml"
 
 # Names used in running text that pycountry spells differently or not at all.
 _NAME_ALIASES = {

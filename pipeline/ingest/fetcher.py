@@ -28,8 +28,8 @@ from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
-from . import __version__
-from .errors import FetchError, TerminalError
+from pipeline import __version__
+from pipeline.errors import FetchError, TerminalError
 
 USER_AGENT = f"thb-pipeline/{__version__} (anti-trafficking policy monitoring; bot)"
 RETRY_STATUSES = {429, 500, 502, 503, 504}

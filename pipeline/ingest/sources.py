@@ -11,9 +11,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import TerminalError
+from pipeline.errors import TerminalError
 
-DEFAULT_SOURCES = Path(__file__).parent / "data" / "sources.toml"
+DEFAULT_SOURCES = Path(__file__).parents[1] / "data" / "sources.toml"
 KINDS = ("feed", "sitemap", "listing", "document")
 
 

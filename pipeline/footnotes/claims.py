@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass
 
 from .countries import CountryList, country_name_run, find_country_lists, strip_list_wording
-from .model import Block, Document, Marker
-from .schema import Table
+from pipeline.model import Block, Document, Marker
+from pipeline.schema import Table
 
 TABLES = [
     Table(
@@ -561,7 +561,7 @@ def claim_matrix(claims_df, countries_df):
     return pd.concat([claims[columns], grid], axis=1)
 
 
-# Files derived from the tables, written with them (atomically) by pipeline.tables.
+# Files derived from the tables, written with them (atomically) by pipeline.store.
 EXPORTS = {
     "claim_matrix.csv": lambda frames: claim_matrix(frames["claims"], frames["footnote_countries"]),
 }

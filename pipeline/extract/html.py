@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import re
 
-from .errors import BrokenDocument, NoText
+from pipeline.errors import BrokenDocument, NoText
 from .markdown import parse_date
-from .model import Block, Extraction, Marker
+from pipeline.model import Block, Extraction, Marker
 
 OPEN, CLOSE = "⟦", "⟧"  # survive trafilatura, unlike private-use characters
 _PLACEHOLDER = re.compile(f"{OPEN}([^{CLOSE}]{{1,12}}){CLOSE}|\\[\\^([^\\]\\s]{{1,12}})\\]")

@@ -18,9 +18,9 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from .errors import NoText
-from .model import Block, Extraction, Marker
-from .sniff import decode_text
+from pipeline.errors import NoText
+from pipeline.model import Block, Extraction, Marker
+from pipeline.ingest import decode_text
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT_RULE = re.compile(r"^(=+|-+)\s*$")

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from .extract import extract_path
-from .errors import ParseMemoryExceeded, ParserCrashed, ParseTimeout, PipelineError, TerminalError
-from .model import Extraction
+from .dispatch import extract_path
+from pipeline.errors import ParseMemoryExceeded, ParserCrashed, ParseTimeout, PipelineError, TerminalError
+from pipeline.model import Extraction
 
 DEFAULT_TIMEOUT_S = 180.0
 DEFAULT_MEMORY_MB = 3072

@@ -1,0 +1,20 @@
+"""Entities: organisations, countries, persons, legal references and figures, with spaCy.
+
+Takes :class:`~pipeline.model.Document` objects; gives the rows of the ``organisations``,
+``countries``, ``persons``, ``legal_refs`` and ``figures`` tables, each with its sentence
+and document offsets.  ``nlp`` builds the spaCy pipeline and registers its components in
+one place; the rules they call live in ``gazetteer`` (curated organisations and places),
+``legal`` (acts to CELEX numbers), ``figures`` (stated quantities) and ``people`` (persons,
+the model's organisations, acronyms), which never import spaCy.
+"""
+
+from pipeline.lazy import lazy_exports
+
+_EXPORTS = {
+    "TABLES": ".nlp", "DEFAULT_MODEL": ".nlp", "entity_tables": ".nlp", "get_nlp": ".nlp", "build_nlp": ".nlp",
+    "model_available": ".nlp", "pipeline_versions": ".nlp",
+    "load_organisations": ".gazetteer", "load_places": ".gazetteer",
+    "find_legal_refs": ".legal", "find_figures": ".figures", "find_persons": ".people",
+}
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
