@@ -9,7 +9,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from . import __version__
-from .run import Processed, Progress, _no_progress, document_rows, extract_inputs, parse_documents, summarise
+from .run import Processed, Progress, no_progress, document_rows, extract_inputs, parse_documents, summarise
 from .schema import TABLES
 from .settings import Settings
 from pipeline.ingest import RawStore, StoredInput
@@ -75,7 +75,7 @@ def _diff_rows(before: list[tuple], after: list[tuple], key_positions: list[int]
 
 
 def reprocess(settings: Settings, *, source: str | None = None, since: str | None = None,
-              everything: bool = False, progress: Progress = _no_progress):
+              everything: bool = False, progress: Progress = no_progress):
     """Rebuild the tables of the selected stored documents; returns (summary, differences)."""
     started = time.monotonic()
     store = RawStore(settings.raw_dir)

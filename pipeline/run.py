@@ -54,7 +54,7 @@ class RunSummary:
         return sum(self.failed_by_reason.values())
 
 
-def _no_progress(stage: str, done: int, total: int) -> None:
+def no_progress(stage: str, done: int, total: int) -> None:
     pass
 
 
@@ -81,7 +81,7 @@ def _hidden(path: Path, root: Path) -> bool:
 
 
 def store_inputs(sources: list[str], store: RawStore, settings: Settings,
-                 progress: Progress = _no_progress) -> tuple[list[StoredInput], list[Processed]]:
+                 progress: Progress = no_progress) -> tuple[list[StoredInput], list[Processed]]:
     """Read or fetch every source and keep its bytes; unreadable sources become failures."""
     from pipeline.ingest import fetch
 
@@ -120,7 +120,7 @@ def split_sources(sources: Iterable[str | Path] | None, registry: dict) -> tuple
 
 
 def crawl_sources(names: list[str], registry: dict, store: RawStore, settings: Settings,
-                  progress: Progress = _no_progress) -> tuple[list[StoredInput], list[Processed]]:
+                  progress: Progress = no_progress) -> tuple[list[StoredInput], list[Processed]]:
     """Crawl registered sources; returns their new or changed publications and failed fetches."""
     from dataclasses import replace
 
@@ -153,7 +153,7 @@ def plan_inputs(sources: Iterable[str | Path] | None, settings: Settings) -> tup
 
 
 def gather_inputs(names: list[str], paths: list[str], store: RawStore, settings: Settings,
-                  progress: Progress = _no_progress) -> tuple[list[StoredInput], list[Processed]]:
+                  progress: Progress = no_progress) -> tuple[list[StoredInput], list[Processed]]:
     """Store the given files and URLs, and crawl the given sources."""
     stored, failed = store_inputs(paths, store, settings, progress)
     if names:
@@ -179,7 +179,7 @@ def split_batches(items: list, batches: int) -> list[list]:
     return cuts or [[]]
 
 
-def extract_inputs(stored: list[StoredInput], settings: Settings, progress: Progress = _no_progress) -> list[Processed]:
+def extract_inputs(stored: list[StoredInput], settings: Settings, progress: Progress = no_progress) -> list[Processed]:
     """Extract every stored input in sandboxed worker processes."""
     latest = latest_versions(stored)
     jobs = [ExtractJob(item.doc_id, item.path, item.content_type, item.url) for item in latest]
@@ -281,7 +281,7 @@ def summarise(results: list[Processed], rows: dict[str, int], out_dir: Path, sta
 
 
 def ingest(sources: Iterable[str | Path] | None = None, settings: Settings | None = None,
-           progress: Progress = _no_progress) -> RunSummary:
+           progress: Progress = no_progress) -> RunSummary:
     """Run every stage without Prefect."""
     from pipeline.store import write_tables
 

@@ -90,6 +90,11 @@ def test_no_private_name_crosses_a_package(path):
         assert not private, f"{path.relative_to(LIBRARY.parent)}:{line} imports {private} from {module}"
 
 
+def test_modules_stay_small():
+    long = {str(p.relative_to(LIBRARY)): n for p in MODULES if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert not long, f"modules over {MAX_LINES} lines: {long}"
+
+
 def test_flows_wrap_the_library():
     """flows/ imports the library's public surface: no private names, no module internals of a stage."""
     for path in (LIBRARY.parent / "flows").glob("*.py"):

@@ -4,20 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.footnotes.countries import (
-    as_date,
-    country_from_name,
-    country_name,
-    emn_status,
-    eu_members,
-    eu_snapshot,
-    find_country_lists,
-    find_country_names,
-    is_eu_member,
-    protocol_code,
-    strip_list_wording,
-    to_iso2,
-)
+from pipeline.footnotes.countries import find_country_lists, strip_list_wording
+from pipeline.footnotes.reference import (as_date, country_from_name, country_name, emn_status, eu_members,
+                                          eu_snapshot, find_country_names, is_eu_member, protocol_code, to_iso2)
 
 
 def codes(text: str, **options) -> list[list[str]]:

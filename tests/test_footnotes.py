@@ -7,16 +7,10 @@ import re
 import pandas as pd
 import pytest
 
-from pipeline.footnotes.claims import (
-    TABLES,
-    anchor_before,
-    classify,
-    claim_matrix,
-    footnote_tables,
-    parse_number,
-    split_sentences,
-    stated_count,
-)
+from pipeline.footnotes.claims import TABLES, claim_matrix, footnote_tables
+from pipeline.footnotes.counts import parse_number, stated_count
+from pipeline.footnotes.notes import classify
+from pipeline.footnotes.sentences import anchor_before, split_sentences
 from pipeline.footnotes.countries import find_country_lists
 from pipeline.model import Block, Extraction, Marker, assemble
 

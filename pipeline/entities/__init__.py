@@ -2,16 +2,17 @@
 
 Takes :class:`~pipeline.model.Document` objects; gives the rows of the ``organisations``,
 ``countries``, ``persons``, ``legal_refs`` and ``figures`` tables, each with its sentence
-and document offsets.  ``nlp`` builds the spaCy pipeline and registers its components in
-one place; the rules they call live in ``gazetteer`` (curated organisations and places),
-``legal`` (acts to CELEX numbers), ``figures`` (stated quantities) and ``people`` (persons,
-the model's organisations, acronyms), which never import spaCy.
+and document offsets.  ``nlp`` builds and runs the spaCy pipeline, ``components`` registers
+its components in one place and ``tables`` describes the tables; the rules the components call
+live in ``gazetteer`` (curated organisations and places), ``legal`` (acts to CELEX numbers),
+``figures`` (stated quantities) and ``people`` (persons, the model's organisations, acronyms),
+with ``spans`` for the span helpers they share, and never import spaCy.
 """
 
 from pipeline.lazy import lazy_exports
 
 _EXPORTS = {
-    "TABLES": ".nlp", "DEFAULT_MODEL": ".nlp", "entity_tables": ".nlp", "get_nlp": ".nlp", "build_nlp": ".nlp",
+    "TABLES": ".tables", "DEFAULT_MODEL": ".nlp", "entity_tables": ".nlp", "get_nlp": ".nlp", "build_nlp": ".nlp",
     "model_available": ".nlp", "pipeline_versions": ".nlp",
     "load_organisations": ".gazetteer", "load_places": ".gazetteer",
     "find_legal_refs": ".legal", "find_figures": ".figures", "find_persons": ".people",

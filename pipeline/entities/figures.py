@@ -12,12 +12,12 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from .gazetteer import _SpanIndex
+from .spans import SpanIndex
 
 
 # --- figures ------------------------------------------------------------------------------------------
 
-_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
           r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
 _YEAR = r"(?:19|20)\d{2}"
 _NUMBER = re.compile(r"""
@@ -42,8 +42,8 @@ _NOT_FIGURES = re.compile(rf"""
     (?:\d+|[IVXLC]+\b)[a-z]?(?:[.\-–/]\d+[a-z]?)*(?:\s*\([\da-z]+\))*
     (?:\s*(?:,|and|or|to|-|–|&)\s*\d+[a-z]?(?:[.\-–/]\d+[a-z]?)*(?:\s*\([\da-z]+\))*)*
   | \b\d{{1,2}}(?:st|nd|rd|th)?(?:\s*(?:-|–|—|to|and)\s*\d{{1,2}}(?:st|nd|rd|th)?)?
-    \s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?
-  | \b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?!\d)(?:\s*[-–]\s*\d{{1,2}}(?!\d))?(?:,?\s+\d{{4}})?
+    \s+(?:of\s+)?{MONTH}(?:,?\s+\d{{4}})?
+  | \b{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?!\d)(?:\s*[-–]\s*\d{{1,2}}(?!\d))?(?:,?\s+\d{{4}})?
   | \b\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b
   | \b\d{{1,2}}\.[IVX]{{1,4}}\.\d{{2,4}}\b
   | \b\d{{4}}-\d{{2}}-\d{{2}}\b
@@ -96,8 +96,8 @@ _PERIOD = re.compile(rf"""(?ix)
     \b(?:in|from|for|during|between|since|by|of|until|till|to|over|throughout|as\s+of|(?:at\s+)?the\s+end\s+of|
        end\s+of|(?:at\s+)?the\s+(?:start|beginning)\s+of)
     \s+(?:the\s+)?(?:(?:calendar|fiscal|financial|reporting|school|academic)\s+)?(?:(?:period|years?)\s+)?
-    (?:(?:early|late|mid-?)\s*)?(?:{_MONTH}\s+)?(?P<y1>{_YEAR})
-    (?:\s*(?:-|–|—|/|to|and|until)\s*(?:{_MONTH}\s+)?(?P<y2>{_YEAR})|[-–/](?P<y3>\d{{2}}))?(?![\d/%])
+    (?:(?:early|late|mid-?)\s*)?(?:{MONTH}\s+)?(?P<y1>{_YEAR})
+    (?:\s*(?:-|–|—|/|to|and|until)\s*(?:{MONTH}\s+)?(?P<y2>{_YEAR})|[-–/](?P<y3>\d{{2}}))?(?![\d/%])
   | \((?P<p1>{_YEAR})(?:\s*[-–]\s*(?P<p2>{_YEAR}|\d{{2}}))?\)
 """)
 _YEAR_IN_TEXT = re.compile(_YEAR)
@@ -130,10 +130,10 @@ def find_figures(text: str, sentences: list[tuple[int, int]], blocked: list[tupl
     """Stated quantities in ``text``; ``blocked`` spans (organisations, people, legal references) hold none."""
     if len(_CONTENTS_ENTRY.findall(text)) >= 3:
         return []       # a table of contents: section and page numbers
-    index = _SpanIndex(blocked)
+    index = SpanIndex(blocked)
     candidates = _worded_figures(text, index)
     if _DIGITS.search(text):
-        index = _SpanIndex(blocked + _not_figure_spans(text))
+        index = SpanIndex(blocked + _not_figure_spans(text))
         candidates = [c for c in candidates if not index.overlaps(c.start, c.end)] + _digit_figures(text, index)
     if not candidates:
         return []
@@ -161,7 +161,7 @@ def _not_figure_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _digit_figures(text: str, blocked: _SpanIndex) -> list[_Figure]:
+def _digit_figures(text: str, blocked: SpanIndex) -> list[_Figure]:
     figures: list[_Figure] = []
     for match in _NUMBER.finditer(text):
         start, end = match.span()
@@ -197,13 +197,13 @@ def _with_unit(text: str, figure: _Figure, digits: str) -> _Figure | None:
 
 
 def _joins_range(text: str, first: _Figure, second: _Figure) -> bool:
-    gap = text[first.end:second.start]
+    gap, preceding = text[first.end:second.start], text_before(text, first.start)
     if _RANGE_GAP.fullmatch(gap):
-        return not (gap.strip() == "to" and re.search(r"(?i)\bfrom\s+(?:[€$£]\s?)?$", _before(text, first.start)))
-    return gap.strip() == "and" and bool(re.search(r"(?i)\bbetween\s+$", _before(text, first.start)))
+        return not (gap.strip() == "to" and re.search(r"(?i)\bfrom\s+(?:[€$£]\s?)?$", preceding))
+    return gap.strip() == "and" and bool(re.search(r"(?i)\bbetween\s+$", preceding))
 
 
-def _before(text: str, position: int, width: int = 30) -> str:
+def text_before(text: str, position: int, width: int = 30) -> str:
     """The few characters before ``position``: hedges and prepositions are looked for there."""
     return text[max(0, position - width):position]
 
@@ -230,11 +230,11 @@ def _in_name(text: str, start: int, end: int) -> bool:
     word = re.search(r"([A-Z][a-z][\w'’-]*)\s+$", text[window_start:start])
     if not word or not re.match(r"\s+[A-Z][a-z]", text[end:end + 4]):
         return False
-    preceding = _before(text, window_start + word.start(1), 20).rstrip()
+    preceding = text_before(text, window_start + word.start(1), 20).rstrip()
     return bool(preceding) and preceding[-1] not in ".!?:;\"“(•"
 
 
-def _worded_figures(text: str, blocked: _SpanIndex) -> list[_Figure]:
+def _worded_figures(text: str, blocked: SpanIndex) -> list[_Figure]:
     figures = []
     for match in _ONE_IN.finditer(text):
         figures.append(_Figure(*match.span(), round(_word_value(match["num"]) / _word_value(match["den"]), 4),
@@ -247,7 +247,7 @@ def _worded_figures(text: str, blocked: _SpanIndex) -> list[_Figure]:
                                needs_of=True))
     for match in _HALF.finditer(text):
         if _fraction_context(text, match) and not re.search(r"(?i)\b(?:first|second|latter|former)\s+$",
-                                                           _before(text, match.start())):
+                                                           text_before(text, match.start())):
             figures.append(_Figure(*match.span(), 0.5, "fraction", needs_of=True))
     for match in _MAJORITY.finditer(text):
         if re.match(r"\s+of\b", text[match.end():match.end() + 8]) or match.group().lower().startswith(("the", "a ")):
@@ -261,7 +261,7 @@ def _worded_figures(text: str, blocked: _SpanIndex) -> list[_Figure]:
 def _fraction_context(text: str, match: re.Match) -> bool:
     """'a third' and 'half' are fractions before 'of' or '(', or after a hedge; 'a third country' is not."""
     return bool(re.match(r"\s*(?:of\b|\()", text[match.end():match.end() + 8])
-                or _QUALIFIER.search(_before(text, match.start())))
+                or _QUALIFIER.search(text_before(text, match.start())))
 
 
 def _word_value(word: str) -> float:

@@ -1,22 +1,17 @@
-"""Curated names, and the text helpers every rule shares.
+"""Curated names: what the rules trust over the statistical model.
 
-The curated lists are what the rules trust over the statistical model: organisations
-(``data/organisations.toml``), countries (pycountry plus ``data/regions.toml``), demonyms,
-regions and cities, and two-letter country codes when a text lists them ("BE, DE, EL and GE").
-The shared helpers test spans for overlap and place a block's hit in its document, with the
-sentence it stands in.
+Organisations (``data/organisations.toml``), countries (pycountry plus ``data/regions.toml``),
+demonyms, regions and cities, and two-letter country codes when a text lists them
+("BE, DE, EL and GE").
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-from pipeline.model import Block
 
 DATA_DIR = Path(__file__).parents[1] / "data"
 
@@ -85,62 +80,6 @@ def _display_name(country) -> str:
     head, sep, tail = country.name.partition(", ")
     # "Congo, The Democratic Republic of the" -> "Democratic Republic of the Congo"
     return re.sub(r"^The ", "", f"{tail} {head}") if sep else country.name
-
-
-# --- shared text helpers ---------------------------------------------------------------------------
-
-def _overlaps(start: int, end: int, spans) -> bool:
-    return any(start < e and s < end for s, e in spans)
-
-
-def _inside(start: int, end: int, spans) -> bool:
-    return any(s <= start and end <= e for s, e in spans)
-
-
-def _spans(hits) -> list[tuple[int, int]]:
-    return [(h["start"], h["end"]) for h in hits]
-
-
-class _SpanIndex:
-    """Spans merged and sorted, for overlap tests in log time (a block can hold thousands of numbers)."""
-
-    def __init__(self, spans):
-        merged: list[list[int]] = []
-        for start, end in sorted(spans):
-            if merged and start < merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], end)
-            else:
-                merged.append([start, end])
-        self.starts = [start for start, _ in merged]
-        self.ends = [end for _, end in merged]
-
-    def overlaps(self, start: int, end: int) -> bool:
-        i = bisect_right(self.starts, start) - 1
-        if i >= 0 and self.ends[i] > start:
-            return True
-        return i + 1 < len(self.starts) and self.starts[i + 1] < end
-
-
-def _placed(doc_id: str, block: Block, sentences: list, hit: dict) -> dict:
-    row = dict(hit, doc_id=doc_id, page=block.page, start=block.start + hit["start"], end=block.start + hit["end"])
-    row["sentence"] = _sentence_of(block.text, sentences, hit["start"], hit["end"])
-    if "value" in hit:
-        row["section"] = {"comment": "comment", "footnote": "footnote"}.get(block.kind, "body")
-    return row
-
-
-def _sentence_of(text: str, sentences: list, start: int, end: int) -> str:
-    i = bisect_right(sentences, start, key=lambda sentence: sentence[0]) - 1
-    sentence_start, sentence_end = sentences[i] if i >= 0 else (0, len(text))
-    if sentence_end - sentence_start <= MAX_SENTENCE:
-        return text[sentence_start:sentence_end].strip()
-    # a run-on "sentence" (a flattened table, a list without stops): the text around the mention
-    margin = max(0, (MAX_SENTENCE - (end - start)) // 2)
-    first, last = max(sentence_start, start - margin), min(sentence_end, end + margin)
-    return ("…" if first > sentence_start else "") + text[first:last].strip() + ("…" if last < sentence_end else "")
-
-
-MAX_SENTENCE = 600
 
 
 # --- countries written as code lists ----------------------------------------------------------------

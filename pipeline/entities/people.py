@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from .figures import _MONTH, NUMBER_WORDS, _before
-from .gazetteer import Places, _inside, _overlaps, _placed, _SpanIndex, _spans
+from .figures import MONTH, NUMBER_WORDS, text_before
+from .gazetteer import Places
+from .spans import SpanIndex, inside, overlaps, placed, spans_of
 from pipeline.model import Block, Document
 
 
@@ -32,7 +33,7 @@ _ROLE_CUT = re.compile(r"[,;:()\[\]]|\.(?:\s|$)"
                        r"|\s(?:who|which|said|says|during|when|where|with|at\s+the|in\s+(?:his|her))\s"
                        r"|\s(?:and|&)\s+(?=[A-Z][\w'’-]+\s+[A-Z][\w'’-]+)")
 # Capitalised words that are not names: chrome, document words and sentence openers.
-_NOT_NAME_WORDS = frozenset("""main page home skip content news article press release read more details publication
+NOT_NAME_WORDS = frozenset("""main page home skip content news article press release read more details publication
     date author contact email website twitter linkedin youtube facebook member members states state countries
     country observer strategy directive regulation decision report study charter convention protocol action plan
     agenda trafficking human beings rights fundamental government ministry interior justice affairs internal
@@ -56,7 +57,7 @@ def find_persons(text: str, model_ents: list[tuple[int, int, str]], blocked: lis
                    if (p := _model_person(text, start, end, not_names))]
     people: list[dict] = []
     for person in sorted(candidates, key=lambda p: (p["role"] is None, -(p["end"] - p["start"]))):
-        if not _overlaps(person["start"], person["end"], blocked + _spans(people)):
+        if not overlaps(person["start"], person["end"], blocked + spans_of(people)):
             people.append(person)
     return sorted(people, key=lambda p: p["start"])
 
@@ -117,7 +118,7 @@ def _person(text: str, words: list[tuple[int, int]], not_names: frozenset[str], 
         return None
     name_start, name_end = words[0][0], words[-1][1]
     role = _role_after(text, name_end) or _role_before(text, name_start)
-    honorific = honorific or bool(re.search(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Mme)\.?\s+$", _before(text, name_start, 6)))
+    honorific = honorific or bool(re.search(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Mme)\.?\s+$", text_before(text, name_start, 6)))
     if not (role or honorific or re.match(r"\s+from\s+the\s+[A-Z]", text[name_end:name_end + 15])):
         return None
     return _person_hit(text, name_start, name_end, role)
@@ -177,7 +178,7 @@ def _person_hit(text: str, start: int, end: int, role: str | tuple | None) -> di
             "role_span": role_span}
 
 
-def _next_block_role(block: Block | None) -> str | None:
+def next_block_role(block: Block | None) -> str | None:
     """A contact block: the name alone, the role on the next line ("Mr. Magnus Ovilius" / "Head of Sector ...")."""
     if block is None or len(block.text) > 250 or block.kind not in ("paragraph", "list_item"):
         return None
@@ -192,7 +193,7 @@ _NOT_ORG_HEADS = frozenset("""countries states nationals citizens members strate
     institutions authorities bodies partners stakeholders ministries services networks platforms""".split())
 _NOT_ORGS = frozenset("""NGO NGOs CSO CSOs THB EU MS NCP MoU MoUs COVID SDG SDGs GDP ICT AI CEO UAM ELI CELEX OJ ISBN
     DOI URL PDF HTML""".split())
-_MONTH_WORD = re.compile(_MONTH.replace(")\\.?", ")\\b"))
+_MONTH_WORD = re.compile(MONTH.replace(")\\.?", ")\\b"))
 _ORG_WORDS = frozenset("""agency network office organisation organization centre center committee commission council
     service ministry platform foundation institute association bureau court parliament police unit group
     directorate union fund authority department coalition alliance federation board secretariat inspectorate
@@ -213,7 +214,7 @@ def model_organisations(text: str, model_ents: list[tuple[int, int, str]], block
         name = trimmed[1]
         start = ent_start + trimmed.start(1)
         end = start + len(name)
-        if not name or _overlaps(start, end, blocked) or _inside(start, end, places) or _crosses(start, end, places):
+        if not name or overlaps(start, end, blocked) or inside(start, end, places) or _crosses(start, end, places):
             continue
         if _plausible_org(name, place_names):
             hits.append({"start": start, "end": end, "org_id": None, "name": " ".join(name.split()), "type": None,
@@ -289,14 +290,14 @@ def _long_form(text: str, paren: int, short: str) -> tuple[int, int] | None:
         # a local acronym for a translated name: "Federal Criminal Police Office (BKA)"
         while run and (run[0].group().lower() in _CONNECTORS or not run[0].group()[0].isupper()):
             run.pop(0)
-        if not (short.isupper() and _is_org_name(" ".join(w.group() for w in run))):
+        if not (short.isupper() and is_org_name(" ".join(w.group() for w in run))):
             return None
     if len(run) < 2 and not (run and len(short) <= len(run[0].group()) // 2):
         return None
     return (offset + run[0].start(), offset + run[-1].end()) if run else None
 
 
-def _is_org_name(name: str) -> bool:
+def is_org_name(name: str) -> bool:
     return any(w.lower() in _ORG_WORDS for w in re.split(r"[\s-]+", name))
 
 
@@ -330,7 +331,7 @@ class _RowsBySpan:
     def __init__(self, rows: list[dict]):
         self.rows = {(r["start"], r["end"]): r for r in rows}
         self.keys = sorted(self.rows)
-        self.gazetteer = _SpanIndex([(r["start"], r["end"]) for r in rows if r["source"] == "gazetteer"])
+        self.gazetteer = SpanIndex([(r["start"], r["end"]) for r in rows if r["source"] == "gazetteer"])
 
     def add_acronym(self, doc_id: str, block: Block, sentences, hit: dict, definition: dict) -> None:
         start, end = block.start + hit["start"], block.start + hit["end"]
@@ -344,4 +345,4 @@ class _RowsBySpan:
                    mention=block.text[hit["start"]:hit["end"]], source="acronym")
         if (start, end) not in self.rows:
             self.keys.insert(bisect_right(self.keys, (start, end)), (start, end))
-        self.rows[(start, end)] = _placed(doc_id, block, sentences, hit)
+        self.rows[(start, end)] = placed(doc_id, block, sentences, hit)

@@ -2,21 +2,23 @@
 
 Takes a :class:`~pipeline.model.Document`; gives the rows of the ``footnotes``,
 ``footnote_countries`` and ``claims`` tables and the ``claim_matrix.csv`` export.
-``countries`` reads country codes, names and group expressions ("all EU Member States
-except DK") at the publication date; ``claims`` links markers to bodies, tells each
-footnote's kind and checks a sentence's stated count against the countries its footnote
-lists.
+``reference`` holds the country codes, names and memberships by date; ``countries`` finds
+code lists, name lists and group expressions ("all EU Member States except DK") in text;
+``notes`` links markers to bodies and tells each footnote's kind; ``sentences`` finds the
+sentence and the phrase a marker is attached to; ``counts`` reads the count a sentence
+states; ``claims`` puts them together into the tables and checks each count against the
+countries its footnote lists.
 """
 
 from pipeline.lazy import lazy_exports
 
 _EXPORTS = {
     "TABLES": ".claims", "EXPORTS": ".claims",
-    "footnote_tables": ".claims", "body_country_lists": ".claims", "link_markers": ".claims", "classify": ".claims",
+    "footnote_tables": ".claims", "body_country_lists": ".claims", "link_markers": ".notes", "classify": ".notes",
     "claim_matrix": ".claims",
-    "CountryList": ".countries", "CountryMention": ".countries", "country_name": ".countries",
-    "find_country_lists": ".countries", "find_country_names": ".countries", "to_iso2": ".countries",
-    "is_eu_member": ".countries", "emn_status": ".countries",
+    "CountryList": ".countries", "CountryMention": ".countries", "find_country_lists": ".countries",
+    "country_name": ".reference", "find_country_names": ".reference", "to_iso2": ".reference",
+    "is_eu_member": ".reference", "emn_status": ".reference",
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
