@@ -55,7 +55,8 @@ class Extraction:
 
     blocks: list[Block]
     title: str | None = None
-    published: str | None = None  # ISO date, YYYY-MM-DD
+    published: str | None = None  # ISO date, YYYY-MM-DD (YYYY-MM when only the month is stated)
+    published_from: str | None = None  # where the date was read: see the documents table
     language: str | None = None
     n_pages: int | None = None
 
@@ -69,6 +70,7 @@ class Document:
     blocks: list[Block]
     title: str | None = None
     published: str | None = None
+    published_from: str | None = None
     language: str | None = None
     n_pages: int | None = None
 
@@ -100,6 +102,7 @@ def assemble(doc_id: str, extraction: Extraction) -> Document:
         blocks=blocks,
         title=extraction.title,
         published=extraction.published,
+        published_from=extraction.published_from,
         language=extraction.language,
         n_pages=extraction.n_pages,
     )

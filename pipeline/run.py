@@ -259,6 +259,7 @@ def _document_row(result: Processed) -> dict:
     return {
         "doc_id": result.doc_id, "source": result.source, "url": result.url,
         "title": doc.title if doc else None, "published": doc.published if doc else None,
+        "published_from": doc.published_from if doc else None,
         "language": doc.language if doc else None, "content_type": result.content_type,
         "sha256": result.sha256, "n_pages": doc.n_pages if doc else None,
         "n_chars": len(doc.text) if doc else 0,

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from pipeline.errors import BrokenDocument, NoText
-from .markdown import parse_date
+from .dates import parse_date
 from pipeline.model import Block, Extraction, Marker
 
 OPEN, CLOSE = "⟦", "⟧"  # survive trafilatura, unlike private-use characters
@@ -60,10 +60,12 @@ def extract_html(data: bytes, *, url: str | None = None) -> Extraction:
     body, inline_notes = split_inline_footnotes(body, {b.label for b in footnotes})
     if not any(b.kind != "heading" for b in body):
         raise NoText("no article text was found in the page (only headings)")
+    published = parse_date(result.date or "")
     return Extraction(
         blocks=body + footnotes + inline_notes + comments,
         title=_title(result.title, result.sitename, body),
-        published=parse_date(result.date or "") or None,
+        published=published,
+        published_from="page metadata" if published else None,
         language=language,
     )
 

@@ -22,6 +22,8 @@ from pipeline.errors import NoText
 from pipeline.model import Block, Extraction, Marker
 from pipeline.ingest import decode_text
 
+from .dates import parse_date
+
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT_RULE = re.compile(r"^(=+|-+)\s*$")
 _BREAK = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
@@ -36,10 +38,6 @@ _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])|(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w_])")
 _ESCAPE = re.compile(r"\\+([\\`*_{}\[\]()#+\-.!<>|])")
 _SENTENCE_END = re.compile(r"[.!?:;…\"'”’)\]]\s*$")
-_MONTHS = ("january february march april may june july august september october november december").split()
-_DATE_DMY = re.compile(r"\b(\d{1,2})\s+(" + "|".join(_MONTHS) + r")\s+((?:19|20)\d{2})\b", re.I)
-_DATE_MDY = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(\d{1,2}),?\s+((?:19|20)\d{2})\b", re.I)
-_DATE_ISO = re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")
 
 
 @dataclass
@@ -64,7 +62,9 @@ def extract_markdown(data: bytes) -> Extraction:
     blocks = [block for block in blocks if block.text]
     if not any(block.kind != "footnote" for block in blocks):
         raise NoText("no text was found in the document")
-    return Extraction(blocks=blocks, title=choose_title(drafts, blocks), published=find_published(blocks))
+    published = find_published(blocks)
+    return Extraction(blocks=blocks, title=choose_title(drafts, blocks), published=published,
+                      published_from="text" if published else None)
 
 
 def split_blocks(text: str) -> list[_Draft]:
@@ -210,18 +210,4 @@ def find_published(blocks: list[Block]) -> str | None:
             found = parse_date(block.text)
             if found:
                 return found
-    return None
-
-
-def parse_date(text: str) -> str | None:
-    """The first date written as '16 July 2025', 'July 16, 2025' or '2025-07-16', as an ISO date."""
-    for pattern, order in ((_DATE_ISO, "ymd"), (_DATE_DMY, "dmy"), (_DATE_MDY, "mdy")):
-        match = pattern.search(text)
-        if not match:
-            continue
-        parts = dict(zip(order, match.groups()))
-        month = parts["m"] if parts["m"].isdigit() else str(_MONTHS.index(parts["m"].lower()) + 1)
-        year, month, day = int(parts["y"]), int(month), int(parts["d"])
-        if 1 <= month <= 12 and 1 <= day <= 31:
-            return f"{year:04d}-{month:02d}-{day:02d}"
     return None

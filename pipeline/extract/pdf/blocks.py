@@ -23,11 +23,13 @@ from operator import attrgetter
 
 from pipeline.errors import BrokenDocument, NoText
 from pipeline.model import Block, Extraction, Marker
+from ..dates import stated_date
 from .chars import DocMetadata, open_char_source
 from .lines import BULLET, SENTENCE_END, Line, PageLayout, Raised, line_kind, page_lines, smaller_than_body, \
     starts_raised
 from .notes import PLAIN_LABEL, accept_markers, run_labels, split_footnotes
 
+OPENING_LINES = 25           # lines of the first page searched for a dateline
 MARGIN_ZONE = 0.12           # top and bottom fractions of the page where running headers and footers live
 
 _TEXT_LABEL = re.compile(r"^(\d{1,3})(?:[.)]\s*|\s+)(?=\S)")
@@ -58,11 +60,18 @@ def extract_pdf(data: bytes, *, engine: str = "pdfplumber") -> Extraction:
     drop_page_furniture(pages)
     footnote_labels = split_footnotes(pages, body_size)
     accept_markers(pages, footnote_labels)
+    stated = stated_date(_opening_lines(pages[0]))
     blocks = mark_endnotes(build_blocks(pages, body_size))
     if not blocks:
         raise NoText("the PDF holds only running headers, footers and page numbers")
-    return Extraction(blocks=blocks, title=choose_title(metadata, title_fallback, blocks),
-                      published=pdf_date(metadata.created), n_pages=n_pages)
+    published = stated or pdf_date(metadata.created)
+    return Extraction(blocks=blocks, title=choose_title(metadata, title_fallback, blocks), published=published,
+                      published_from=("text" if stated else "file metadata") if published else None, n_pages=n_pages)
+
+
+def _opening_lines(page: PageLayout) -> list[str]:
+    """The first page's lines above its middle, footnotes already taken out: where a dateline sits."""
+    return [line.text for line in page.lines[:OPENING_LINES] if line.bottom < 0.6 * page.height]
 
 
 def dominant_size(lines) -> float:
