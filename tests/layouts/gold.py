@@ -18,8 +18,8 @@ from pathlib import Path
 
 import content
 
-EU27 = "AT BE BG CY CZ DE DK EE EL ES FI FR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()
-OTHERS = "NO GE MD UA CH IS UK".split()           # EMN Member / Observer countries and the UK
+EU27 = ["AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR", "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"]
+OTHERS = ["NO", "GE", "MD", "UA", "CH", "IS", "UK"]           # EMN Member / Observer countries and the UK
 PROTOCOL = {"EL": "GR", "UK": "GB"}                # EU protocol code -> ISO 3166-1 alpha-2
 _CODE = re.compile(r"\b([A-Z]{2})\b")
 _URL = re.compile(r"https?://\S+")
@@ -174,9 +174,8 @@ def build_gold(*, family: str, engine: str, columns: int, notes: str, label_styl
                 for m in content.MARKER.finditer(sentence):
                     key = m.group(1)
                     before = content.plain(sentence[:m.start()], variant).rstrip(" ,;:.")
-                    stated = None
-                    if (cm := content.COUNT.search(sentence[:m.start()])) is not None:
-                        stated = counts[cm.group(1)][1]
+                    # a claim states a count when its sentence has the count placeholder of the same key
+                    stated = counts[key][1] if f"<<{key}>>" in sentence[:m.start()] else None
                     n = len(codes_as_written(content.NOTES[key][1])) or None
                     claims.append({
                         "label": labels[key],

@@ -56,7 +56,8 @@ def source(*, variant: str = "base", date_line: str = content.DATE_LONG, twocolu
 
 
 def engine_version() -> str:
-    first = subprocess.run(["pdflatex", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    first = subprocess.run(["pdflatex", "--version"], capture_output=True, text=True,
+                           check=False).stdout.splitlines()[0]
     return first   # e.g. "pdfTeX 3.141592653-2.6-1.40.24 (TeX Live 2022/Debian)"
 
 
@@ -66,7 +67,7 @@ def build(pdf: Path, src: Path, **kwargs) -> None:
         tex.write_text(source(**kwargs), encoding="utf-8")
         for _ in range(2):
             run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"],
-                                 cwd=tmp, capture_output=True, text=True)
+                                 cwd=tmp, capture_output=True, text=True, check=False)
             if run.returncode:
                 raise RuntimeError(run.stdout[-3000:])
         shutil.copyfile(Path(tmp) / "doc.pdf", pdf)

@@ -64,6 +64,9 @@ def _styles(*, body_size: float, note_size: float, columns: int) -> str:
  <style:style style:name="Footer" style:family="paragraph" style:parent-style-name="Standard" style:class="extra">
   <style:paragraph-properties fo:text-align="center"/><style:text-properties fo:font-size="9pt"/>
  </style:style>
+ <style:style style:name="Endnotes_20_heading" style:display-name="Endnotes heading" style:family="paragraph" style:parent-style-name="Standard">
+  <style:text-properties style:font-name="Liberation Sans" fo:font-size="13pt" fo:font-weight="bold"/>
+ </style:style>
  <style:style style:name="Footnote_20_Symbol" style:display-name="Footnote Characters" style:family="text"><style:text-properties {SUPER}/></style:style>
  <style:style style:name="Footnote_20_anchor" style:display-name="Footnote Anchor" style:family="text"><style:text-properties {SUPER}/></style:style>
  <style:style style:name="Endnote_20_Symbol" style:display-name="Endnote Characters" style:family="text"><style:text-properties {SUPER}/></style:style>
@@ -76,6 +79,7 @@ def _styles(*, body_size: float, note_size: float, columns: int) -> str:
   <style:page-layout-properties fo:page-width="21.001cm" fo:page-height="29.7cm" style:print-orientation="portrait" fo:margin-top="2cm" fo:margin-bottom="1.4cm" fo:margin-left="2.4cm" fo:margin-right="2.4cm" style:footnote-max-height="0cm">
    <style:footnote-sep style:width="0.018cm" style:distance-before-sep="0.1cm" style:distance-after-sep="0.1cm" style:line-style="solid" style:adjustment="left" style:rel-width="25%" style:color="#000000"/>
   </style:page-layout-properties>
+  <style:header-style><style:header-footer-properties fo:min-height="0cm" fo:margin-bottom="0.4cm"/></style:header-style>
   <style:footer-style><style:header-footer-properties fo:min-height="0.5cm" fo:margin-top="0.4cm"/></style:footer-style>
  </style:page-layout>
 </office:automatic-styles>
@@ -84,6 +88,7 @@ def _styles(*, body_size: float, note_size: float, columns: int) -> str:
   <style:footer><text:p text:style-name="Footer">Page <text:page-number text:select-page="current">1</text:page-number></text:p></style:footer>
  </style:master-page>
  <style:master-page style:name="Endnote" style:page-layout-name="pm1">
+  <style:header><text:p text:style-name="Endnotes_20_heading">Notes</text:p></style:header>
   <style:footer><text:p text:style-name="Footer">Page <text:page-number text:select-page="current">1</text:page-number></text:p></style:footer>
  </style:master-page>
 </office:master-styles>

@@ -17,12 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import content
+from gold import Placement
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-
-import content
-from gold import Placement
 
 PAGE_W, PAGE_H = A4
 SUP_RATIO, SUP_RISE = 0.62, 0.36
@@ -49,6 +48,7 @@ class Style:
     top: float = 72.0                # top of the body frame below the page's top edge
     bottom: float = 64.0             # bottom of the note zone above the page's bottom edge
     header: str = "EMN Inform  |  Labour inspections and trafficking"
+    note_measure: float = 1.0        # notes set on this fraction of the text width
     note_cap: float = 1.0            # most of the frame the notes of one page may take (longer notes continue)
 
 
@@ -136,12 +136,13 @@ class Layout:
         s = self.s
         words = content.NOTES[key][1].split()
         width_of = (lambda w: stringWidth(w, s.note_font, s.note_size))
+        measure = self.width * s.note_measure
         if s.label_mode == "dot":   # the label runs in: the first line is shorter by its width
             label_w = stringWidth(self._label_text(key) + " ", s.note_font, s.note_size)
-            first = _break(words, width_of, self.width - label_w)[0]
-            rest = _break(words[len(first):], width_of, self.width)
+            first = _break(words, width_of, measure - label_w)[0]
+            rest = _break(words[len(first):], width_of, measure)
             return [first, *rest]
-        return _break(words, width_of, self.width - s.hanging)
+        return _break(words, width_of, measure - s.hanging)
 
     def _zone(self, notes: list[_NoteLines]) -> float:
         if not notes:
@@ -158,21 +159,26 @@ class Layout:
         for kind, text in (("title", content.TITLE), ("subtitle", content.SUBTITLE), ("date", self.date_line)):
             font, size = fonts[kind]
             words = [_Word([(w, False)], [], i) for i, w in enumerate(text.split())]
-            for row in _break(words, lambda w: w.width(font, size) if isinstance(w, _Word) else stringWidth(w, font, size),
-                              self.width):
+            def width_of(w, font: str = font, size: float = size) -> float:
+                return w.width(font, size) if isinstance(w, _Word) else stringWidth(w, font, size)
+
+            for row in _break(words, width_of, self.width):
                 lines.append(_Line(kind, row, last=True))
         for number, (heading, paragraphs) in enumerate(content.SECTIONS, start=1):
             words = [_Word([(w, False)], [], i) for i, w in enumerate(f"{number} {heading}".split())]
             lines.append(_Line("heading", words, last=True, space_before=10.0))
             for p, paragraph in enumerate(paragraphs):
                 pid = f"{number - 1}.{p}"
-                width_of = (lambda w: w.width(s.body_font, s.body_size) if isinstance(w, _Word)
-                            else stringWidth(w, s.body_font, s.body_size))
-                rows = _break(_words(paragraph, self.variant, self.labels), width_of, self.width)
+                rows = _break(_words(paragraph, self.variant, self.labels), self._body_width, self.width)
                 for i, row in enumerate(rows):
                     lines.append(_Line("body", row, last=i == len(rows) - 1, pid=pid,
                                        space_before=4.0 if i == 0 and p else 0.0))
         return lines
+
+    def _body_width(self, w) -> float:
+        if isinstance(w, _Word):
+            return w.width(self.s.body_font, self.s.body_size)
+        return stringWidth(w, self.s.body_font, self.s.body_size)
 
     def _height(self, line: _Line) -> float:
         return {"title": 22.0, "subtitle": 15.0, "date": 24.0, "heading": 17.0}.get(line.kind, self.s.leading) \
@@ -196,13 +202,17 @@ class Layout:
             need_next = self._height(flow[i + 1]) if line.kind == "heading" and i + 1 < len(flow) else 0.0
             new = [_NoteLines(k, self.note_text[k], True) for k in line.keys]
             if used + h + need_next + self._zone(page.notes + new) <= self.frame and \
-                    self._zone(page.notes + new) <= self.s.note_cap * self.frame:
+                    self._zone(page.notes + new) <= self.s.note_cap * self.frame and not (new and carry):
                 page.body.append((line, used + h))
                 page.notes += new
                 used += h
                 i += 1
                 continue
-            def fits(chunk: list[_NoteLines]) -> bool:
+            if new and carry:   # a note continues from this page: the next cited note waits for the next page
+                new_page()
+                continue
+
+            def fits(chunk: list[_NoteLines], used: float = used, h: float = h) -> bool:
                 return used + h + self._zone(chunk) <= self.frame and self._zone(chunk) <= self.s.note_cap * self.frame
 
             if new and fits(page.notes + new[:-1] + [_NoteLines(new[-1].key, new[-1].lines[:2], True)]):
@@ -216,12 +226,13 @@ class Layout:
                 page.notes += new[:-1] + [_NoteLines(last.key, last.lines[:fit], True)]
                 used += h
                 i += 1
-                if fit < len(last.lines):
+                if fit < len(last.lines):   # the body may go on below, without new notes
                     carry = [_NoteLines(last.key, last.lines[fit:], False)]
-                    new_page()
                 continue
             if not page.body and not page.notes:
                 raise ValueError("a line does not fit on an empty page")
+            new_page()
+        if carry:
             new_page()
         return self._placement()
 
