@@ -47,7 +47,7 @@ class CountryList:
     start: int
     end: int
     mentions: list[CountryMention] = field(default_factory=list)
-    reason: str = ""            # why it was accepted: whole, cue, colon, group
+    reason: str = ""            # why it was accepted: whole, cue, colon, sentence, group
     group: str | None = None    # the group expression ('all EU MSs, except CY, CZ')
 
     @property
@@ -92,6 +92,8 @@ _GROUP = re.compile(
     r"apart\s+from)\s+)?", re.I)
 
 
+# In a footnote, this many proper codes ending a sentence are a list even without a cue word.
+_SENTENCE_LIST_MIN = 3
 _HEDGED = re.compile(r"\b(?:almost|nearly|not|virtually|practically|hardly)\s+$", re.I)
 
 
@@ -169,7 +171,14 @@ def _accept_reason(text: str, run: list[_Token], footnote: bool) -> str | None:
         return "colon"         # "AT, DE: only adult victims."
     if footnote and before.rstrip().endswith(":") and (_rest_is_empty(after) or re.match(r"\s*[;.]", after)):
         return "colon"         # "Nine Member States reported a rise: BE, BG, CY."; "in 2004: CY, CZ; in 2007: ..."
+    if footnote and _ends_sentence(after) and all(token.exact for token in run) \
+            and (len(run) >= _SENTENCE_LIST_MIN or not before.strip()):
+        return "sentence"      # "Contributions were received from AT, BE and SE."; "BE, NL. See also ..."
     return None
+
+
+def _ends_sentence(after: str) -> bool:
+    return _rest_is_empty(after) or re.match(r"\s*[;.](?:\s|$)", after) is not None
 
 
 def find_country_lists(text: str, *, on: str | date | None = None, footnote: bool = False) -> list[CountryList]:
@@ -203,6 +212,7 @@ class _Name:
     start: int
     end: int
     iso2: str
+    exact = True  # a country's name is never a mangled code
 
 
 def _name_runs(text: str) -> list[list[_Name]]:

@@ -27,6 +27,9 @@ from typing import Iterator, Protocol
 from pipeline.errors import BrokenDocument, EmptyInput, EncryptedPDF
 
 ENGINES = ("pdfplumber", "pypdfium2")
+# A space PDFium made up is a word break only across a gap of this fraction of the previous
+# character's size: pdfminer's word margin, so that both engines see the same words.
+TOUCHING_GAP = 0.1
 
 log = logging.getLogger(__name__)
 
@@ -241,6 +244,7 @@ class PdfiumSource:
         append = chars.append
         last = None
         last_object = None
+        pending_space = False
         size, font, upright = 0.0, "", False
         get_unicode, get_object, get_box, is_generated = api.unicode, api.text_object, api.loose_box, api.generated
         for i in range(api.count(handle)):
@@ -250,9 +254,9 @@ class PdfiumSource:
                     continue
                 if code == 32 and is_generated(handle, i):
                     # PDFium replaces a real space glyph by a generated space with an empty box somewhere
-                    # in the word before: a word break right after the previous character.
-                    if last is not None:
-                        append(Char(" ", last.x0 + 0.001, last.x1, last.top, last.bottom, last.size, last.fontname))
+                    # in the word before, and also makes up spaces between text objects that touch
+                    # ("website," and its raised "6"): the next character tells which it was.
+                    pending_space = last is not None
                     continue
             text_object = get_object(handle, i)
             if text_object != last_object:
@@ -272,6 +276,10 @@ class PdfiumSource:
             text = texts.get(code)
             if text is None:
                 text = texts[code] = clean_char_text(chr(code))
+            if pending_space:
+                pending_space = False
+                if not _touches(last, x0, bottom, size):
+                    append(Char(" ", last.x0 + 0.001, last.x1, last.top, last.bottom, last.size, last.fontname))
             last = Char(text, x0, x1, bottom - size, bottom, size, font)
             append(last)
         return chars
@@ -288,6 +296,11 @@ class PdfiumSource:
 
     def close(self) -> None:
         self._doc.close()
+
+
+def _touches(last: Char, x0: float, bottom: float, size: float) -> bool:
+    """Whether a character starting at ``x0`` follows ``last`` on its line with no visible gap."""
+    return abs(bottom - last.bottom) < max(size, last.size) and -0.5 < x0 - last.x1 < TOUCHING_GAP * last.size
 
 
 def _font_name(api, handle, index: int, text_object: int, names: dict[int, str]) -> str:

@@ -215,6 +215,9 @@ def _is_marker(run: Raised, labels: list[str], before: str, line: Line, page: in
         return False
     if all(noted(label, near | {page - 1}) for label in labels) and _marker_context(before):
         return True  # a table continued from the page before repeats its header's markers
+    later = set(range(page + 2, max(sequence.pages, default=page) + 1))
+    if all(noted(label, later) for label in labels) and _marker_context(before):
+        return True  # endnotes: the notes are gathered on the last pages
     unmatched = [label for label in labels if not noted(label, near)]
     if any(_ORDINAL.match(label) for label in unmatched):
         return False  # "1st", "2e"
