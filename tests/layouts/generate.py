@@ -106,6 +106,10 @@ FAMILIES = {
     "lo-odt-wrongcounts": lambda f: _lo(f, variant="wrongcounts", body_size=12, note_size=10),
     "lo-docx": lambda f: _lo(f, fmt="docx", body_size=12, note_size=9),
     "lo-twocol": lambda f: _lo(f, columns=2, body_size=10, note_size=8),
+    # notes in the body's own size: only the separator rule and the raised labels tell them apart
+    "lo-samesize": lambda f: _lo(f, body_size=11, note_size=11),
+    # a word-processor's defaults: 11 pt body, 10 pt notes, half a point above the old threshold
+    "lo-docx-11-10": lambda f: _lo(f, fmt="docx", body_size=11, note_size=10),
     "lo-endnotes": lambda f: _lo(f, note_class="endnote"),
     "latex": lambda f: _latex(f),
     "latex-twocol": lambda f: _latex(f, twocolumn=True),

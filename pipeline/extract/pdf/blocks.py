@@ -29,6 +29,8 @@ from .lines import BULLET, SENTENCE_END, Line, PageLayout, Raised, line_kind, pa
     starts_raised
 from .notes import PLAIN_LABEL, accept_markers, run_labels, split_footnotes
 
+# The end of a URL cut at a line break: "https://home-", "https://home-affairs.ec.europa.", "www.example.org/".
+_URL_END = re.compile(r"(?:https?://|www\.)\S*[-./_]$")
 OPENING_LINES = 25           # lines of the first page searched for a dateline
 MARGIN_ZONE = 0.12           # top and bottom fractions of the page where running headers and footers live
 
@@ -48,7 +50,7 @@ def extract_pdf(data: bytes, *, engine: str = "pdfplumber") -> Extraction:
     source = open_char_source(data, engine)
     try:
         metadata, n_pages = source.metadata, source.n_pages
-        pages = [PageLayout(p.number, p.height, page_lines(p)) for p in source.pages()]
+        pages = [PageLayout(p.number, p.height, page_lines(p), rules=p.rules) for p in source.pages()]
     finally:
         source.close()
     if not pages:
@@ -319,6 +321,8 @@ def render_line(line: Line, *, strip_label: bool = False) -> tuple[str, list[tup
 def join_lines(text: str, piece: str) -> tuple[str, int]:
     """``text`` and the next line joined; the offset where the line starts in the result."""
     # Only the end of the text matters: searching all of a long paragraph for each line costs more.
+    if _URL_END.search(text[-300:]) and piece[:1].isalnum():
+        return text + piece, len(text)                # a URL broken at a hyphen, dot or slash keeps it
     hyphenated = text.endswith("-") and re.search(r"(\w+)-$", text[-200:])
     if hyphenated and piece[:1].isalnum():
         left = hyphenated.group(1)

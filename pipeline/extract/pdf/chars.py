@@ -26,6 +26,8 @@ from typing import Iterator, Protocol
 
 from pipeline.errors import BrokenDocument, EmptyInput, EncryptedPDF
 
+from .rules import Rule, as_rule, pdfium_rules
+
 ENGINES = ("pdfplumber", "pypdfium2")
 # A space PDFium made up is a word break only across a gap of this fraction of the previous
 # character's size: pdfminer's word margin, so that both engines see the same words.
@@ -58,6 +60,7 @@ class PageChars:
     width: float
     height: float
     chars: list[Char]
+    rules: list[Rule] = field(default_factory=list)  # horizontal rules: footnote separators, table borders
 
 
 @dataclass
@@ -153,18 +156,19 @@ class PlumberSource:
     def pages(self) -> Iterator[PageChars]:
         for number, page in enumerate(self._page_list, start=1):
             try:
-                yield PageChars(number, float(page.width), float(page.height), self._page_chars(page))
+                yield PageChars(number, float(page.width), float(page.height), *self._page_chars(page))
             except Exception as error:  # pdfminer fails on bad content streams in many ways
                 log.warning("page %d unreadable: %s", number, _describe(error))
             finally:
                 page.close()
 
     @staticmethod
-    def _page_chars(page) -> list[Char]:
-        from pdfminer.layout import LTChar, LTContainer
+    def _page_chars(page) -> tuple[list[Char], list[Rule]]:
+        from pdfminer.layout import LTChar, LTContainer, LTCurve
 
         height = float(page.height)
         chars: list[Char] = []
+        rules: list[Rule] = []
         stack = [iter(page.layout)]
         while stack:
             for obj in stack[-1]:
@@ -179,9 +183,13 @@ class PlumberSource:
                 elif isinstance(obj, LTContainer):
                     stack.append(iter(obj))
                     break
+                elif isinstance(obj, LTCurve):
+                    rule = as_rule(obj.x0, obj.x1, height - obj.y1, height - obj.y0)
+                    if rule is not None:
+                        rules.append(rule)
             else:
                 stack.pop()
-        return chars
+        return chars, rules
 
     def close(self) -> None:
         self._pdf.close()
@@ -228,7 +236,8 @@ class PdfiumSource:
                     chars = self._page_chars(textpage, left, top)
                 finally:
                     textpage.close()
-                yield PageChars(index + 1, right - left, top - bottom, chars)
+                rules = pdfium_rules(self._raw, page.raw, left, top)
+                yield PageChars(index + 1, right - left, top - bottom, chars, rules)
             finally:
                 page.close()
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 
 from .chars import Char, PageChars
+from .rules import Rule
 from .columns import MIN_COLUMN_LINES, Gutter, bridges, column_of, find_gutters
 
 RAISED_SIZE_RATIO = 0.85     # a superscript is at most this fraction of its line's size ...
@@ -65,6 +66,7 @@ class PageLayout:
     height: float
     lines: list[Line]
     footnotes: list[tuple[str, list[Line]]] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
 
 
 def page_lines(page: PageChars) -> list[Line]:

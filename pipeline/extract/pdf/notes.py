@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 
 from .lines import SENTENCE_END, Line, PageLayout, Raised, line_kind, smaller_than_body, starts_raised
+from .rules import Rule
 
+SEPARATOR_ZONE = 0.3  # a footnote separator sits below this fraction of the page height
 _LABEL_SHAPE = re.compile(r"^(?:\d{1,3}|[*†‡§]{1,3}|[a-z]{1,2})$")
 _LABEL_LIST = re.compile(r"^[\w*†‡§]{1,3}(?:\s*[,–-]\s*[\w*†‡§]{1,3})*$")
 _ORDINAL = re.compile(r"^(?:st|nd|rd|th|e|er|re|ème|o|a)$")
@@ -82,7 +84,7 @@ def split_footnotes(pages: list[PageLayout], body_size: float) -> dict[str, set[
         on_page = {label for line in page.lines for run in line.raised if _LABEL_LIST.match(run.label.strip())
                    for label in run_labels(run.label)}
         scan.expected, previous_page = on_page | previous_page, on_page
-        zone = _footnote_zone(page.lines, body_size)
+        zone = _footnote_zone(page, body_size, continuing=last_entry is not None, expected=scan.expected)
         in_zone: set[int] = set()
         continuing = last_entry is not None
         scan.zone_left, scan.zone_right = {}, {}
@@ -135,10 +137,16 @@ def _figure_notes(lines: list[Line], labels_on_page: set[str], body_size: float)
     return notes
 
 
-def _footnote_zone(lines: list[Line], body_size: float) -> list[Line]:
-    """Small lines under the last body-size line of their column, in reading order."""
+def _footnote_zone(page: PageLayout, body_size: float, *, continuing: bool, expected: set[str]) -> list[Line]:
+    """Each column's footnote zone, in reading order: the lines under a separator rule, or failing
+    one, the small lines under the column's last body-size line."""
+    lines = page.lines
     zone: list[Line] = []
     for column in {line.column for line in lines}:
+        ruled = _ruled_zone(page, column, body_size, continuing, expected)
+        if ruled:
+            zone += ruled
+            continue
         body_lines = [line for line in lines
                       if not smaller_than_body(line.size, body_size) and (line.column == column or column == 0)]
         if not body_lines:
@@ -151,6 +159,46 @@ def _footnote_zone(lines: list[Line], body_size: float) -> list[Line]:
         zone += small
     order = {id(line): i for i, line in enumerate(lines)}
     return sorted(zone, key=lambda line: order[id(line)])
+
+
+def _ruled_zone(page: PageLayout, column: int, body_size: float, continuing: bool, expected: set[str]) -> list[Line]:
+    """The lines under a separator rule in the lower part of the column: a short rule at the column's
+    left edge (or a full-width one above a note continued from the page before), right above a line
+    that opens a note with its label, or carries on the last note of the page before."""
+    own = [line for line in page.lines if line.column == column]
+    if not own:
+        return []
+    left, right = min(line.x0 for line in own), max(line.x1 for line in own)
+    for rule in sorted(page.rules, key=attrgetter("top"), reverse=True):
+        if rule.top < SEPARATOR_ZONE * page.height or abs(rule.x0 - left) > 1.5 * body_size \
+                or rule.x1 > right + 0.05 * (right - left) or _ruled_table(rule, page.rules):
+            continue
+        below = [line for line in own if line.top >= rule.bottom - 1]
+        above = [line for line in own if line.bottom <= rule.top + 1]
+        if not below or not above:
+            continue
+        first = min(below, key=attrgetter("top"))
+        if first.top - rule.bottom > 2.5 * first.size or first.size > body_size + 0.5:
+            continue
+        if _opens_with_label(first, body_size, expected) or continuing:
+            order = {id(line): i for i, line in enumerate(page.lines)}
+            return sorted(below, key=lambda line: order[id(line)])
+    return []
+
+
+def _opens_with_label(line: Line, body_size: float, expected: set[str]) -> bool:
+    """A note's first line: a raised label, or a plain one ("1 Text", "1. Text") in small print or
+    borne by a marker on the page, on a line that is no heading."""
+    label = _line_label(line, expected)
+    if label is None or starts_raised(line):
+        return label is not None
+    return (smaller_than_body(line.size, body_size) or label in expected) \
+        and line_kind(line, body_size, bold_body=False) != "heading"
+
+
+def _ruled_table(rule: Rule, rules: list[Rule]) -> bool:
+    """Rules of one table share their left and right ends; a footnote separator stands alone."""
+    return any(other is not rule and abs(other.x0 - rule.x0) < 2 and abs(other.x1 - rule.x1) < 2 for other in rules)
 
 
 def _titles(heading: Line, line: Line, body_size: float) -> bool:
