@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from reportlab.pdfgen.canvas import Canvas
@@ -443,3 +444,16 @@ def test_a_pdf_without_pages_is_broken(engine):
     pypdfium2.PdfDocument.new().save(empty)
     with pytest.raises(BrokenDocument):
         open_char_source(empty.getvalue(), engine)
+
+
+@pytest.mark.parametrize("engine", ["pdfplumber", "pypdfium2"])
+def test_both_engines_read_the_footnote_separators(engine):
+    """LibreOffice draws each column's separator as a thin rectangle: a rule at each column's left."""
+    data = (Path(__file__).parent / "fixtures" / "pdf" / "lo-twocol.pdf").read_bytes()
+    source = open_char_source(data, engine)
+    try:
+        first = next(iter(source.pages()))
+    finally:
+        source.close()
+    rules = sorted((round(rule.x0), round(rule.top)) for rule in first.rules)
+    assert rules == [(68, 644), (306, 719)]
