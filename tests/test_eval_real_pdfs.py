@@ -9,7 +9,10 @@ stage, and is scored:
     footnotes_found   gold notes found as bodies with their label, on their page, starting with their words
     markers_linked    gold markers found on their page after their words, linked to that very body
     spurious_notes    footnote bodies that match no gold note
+    spurious_markers  markers (claims) that stand where the gold has none
     glued_labels      labels left in the text: a note's label before its first words, a marker's after its word
+    runover_joined    notes that run over to the next page whose body ends with the gold's last words
+                      (only where the gold has such notes)
 
 Scores are printed (pytest -s) and compared with tests/floors_real_pdfs.toml.
 
@@ -73,8 +76,10 @@ def marker_follows(document: Document, claim: dict, before: str) -> bool:
     return normalise(document.text[max(0, claim["marker_offset"] - 200):claim["marker_offset"]]).endswith(tail)
 
 
-def match_markers(document: Document, gold: list[dict], claims: list[dict], bodies: dict[int, dict]) -> set[int]:
-    """Gold note indexes whose marker was found where the gold puts it and linked to the gold note's body."""
+def match_markers(document: Document, gold: list[dict], claims: list[dict],
+                  bodies: dict[int, dict]) -> tuple[set[int], set[int]]:
+    """Gold note indexes whose marker was found where the gold puts it and linked to the gold note's body,
+    and the positions of the claims found at a gold marker (linked or not)."""
     linked: set[int] = set()
     used: set[int] = set()
     for index, note in enumerate(gold):
@@ -86,7 +91,7 @@ def match_markers(document: Document, gold: list[dict], claims: list[dict], bodi
                 if body is not None and claim["footnote_seq"] == body["footnote_seq"]:
                     linked.add(index)
                 break
-    return linked
+    return linked, used
 
 
 def glued_labels(document: Document, gold: list[dict]) -> list[str]:
@@ -107,7 +112,7 @@ def score_pdf(document: Document, gold: list[dict]) -> RealScores:
     tables = footnote_tables(document, published=document.published)
     footnotes, claims = tables["footnotes"], tables["claims"]
     bodies = match_bodies(gold, footnotes)
-    linked = match_markers(document, gold, claims, bodies)
+    linked, found_markers = match_markers(document, gold, claims, bodies)
     glued = glued_labels(document, gold)
     matched_seqs = {row["footnote_seq"] for row in bodies.values()}
     spurious = [row for row in footnotes if row["footnote_seq"] not in matched_seqs]
@@ -115,14 +120,25 @@ def score_pdf(document: Document, gold: list[dict]) -> RealScores:
         "footnotes_found": round(len(bodies) / len(gold), 4),
         "markers_linked": round(len(linked) / len(gold), 4),
         "spurious_notes": len(spurious),
+        "spurious_markers": len(claims) - len(found_markers),
         "glued_labels": len(glued),
     })
+    runover = [(index, note) for index, note in enumerate(gold) if "runs_over" in note]
+    if runover:
+        cut = [note for index, note in runover if not normalise(bodies.get(index, {}).get("text", "")).endswith(
+            normalise(note["runs_over"]["end"]))]
+        result.values["runover_joined"] = round(1 - len(cut) / len(runover), 4)
+        result.problems += [f"note {note['label']} p. {note['page']} not joined with its end on p. "
+                            f"{note['runs_over']['page']}: {note['runs_over']['end']!r}" for note in cut]
     result.problems += [f"missed note {note['label']} p. {note['page']}: {note['start']!r}"
                         for index, note in enumerate(gold) if index not in bodies]
     result.problems += [f"unlinked marker {note['label']} p. {note['marker']['page']} after "
                         f"{note['marker']['before']!r} ({note['marker']['where']})"
                         for index, note in enumerate(gold) if index not in linked]
     result.problems += [f"spurious note {row['number']!r} p. {row['page']}: {row['text'][:60]!r}" for row in spurious]
+    result.problems += [f"spurious marker {claim['footnote']!r} p. {claim['page']} after "
+                        f"{document.text[max(0, claim['marker_offset'] - 40):claim['marker_offset']]!r}"
+                        for position, claim in enumerate(claims) if position not in found_markers]
     result.problems += glued
     return result
 
@@ -132,6 +148,8 @@ def check_floors(name: str, result: RealScores) -> None:
     for problem in result.problems:
         print(f"  {problem}")
     floors = FLOORS[name]
+    unscored = {key.removeprefix("max_") for key in floors} - set(result.values)
+    assert not unscored, f"{name}: floors without a score: {unscored}"
     below = {key: (result.values[key], floor) for key, floor in floors.items()
              if not key.startswith("max_") and result.values[key] < floor}
     above = {key[4:]: (result.values[key[4:]], ceiling) for key, ceiling in floors.items()
@@ -167,14 +185,15 @@ def test_the_scores_count_misses_spurious_notes_and_glued_labels():
         Block("footnote", "A running footer taken for a note.", page=1, label="9"),
     ]
     gold = [{"label": "1", "page": 1, "start": "UN General Assembly, Protocol to Prevent",
-             "marker": {"page": 1, "before": "The Trafficking Protocol", "where": "body"}},
+             "marker": {"page": 1, "before": "The Trafficking Protocol", "where": "body"},
+             "runs_over": {"page": 2, "end": "Supplementing the Convention."}},
             {"label": "2", "page": 1, "start": "Ibid., p. 17.", "marker": {"page": 1, "before": "courts decided.",
                                                                          "where": "body"}},
             {"label": "3", "page": 1, "start": "Statute of the International Court",
              "marker": {"page": 1, "before": "cases followed.", "where": "body"}}]
     result = score_pdf(assemble("scorer", Extraction(blocks=blocks)), gold)
     assert result.values == {"footnotes_found": round(1 / 3, 4), "markers_linked": round(1 / 3, 4),
-                             "spurious_notes": 2, "glued_labels": 2}
+                             "spurious_notes": 2, "spurious_markers": 0, "glued_labels": 2, "runover_joined": 0.0}
     assert sum(problem.startswith("missed note") for problem in result.problems) == 2
 
 
