@@ -219,7 +219,10 @@ def csv_safe(value):
 
 def to_csv(frame: pd.DataFrame, path: Path | None = None) -> str:
     """The frame as CSV with every formula-like cell neutralised (written to ``path`` when given)."""
-    text = frame.map(csv_safe).to_csv(index=False)
+    # built column by column as objects: DataFrame.map would turn whole numbers with gaps into floats ("11.0")
+    safe = pd.DataFrame({column: pd.Series([csv_safe(v) for v in frame[column]], index=frame.index, dtype=object)
+                         for column in frame.columns}, index=frame.index)
+    text = safe.to_csv(index=False)
     if path is not None:
         tmp = path.with_name(f".{path.name}.tmp")
         tmp.write_text(text, encoding="utf-8")
