@@ -187,14 +187,19 @@ def display_columns(all_columns: list[str], with_doc: bool, rows: list[dict] | N
 
 
 def sentence_pieces(row: dict) -> dict:
-    """A claim's sentence cut around its anchor and marker: text before, anchor, text after the marker."""
+    """A claim's sentence cut for highlighting: before the anchor, the anchor, up to the marker, after it."""
     sentence, anchor = row.get("sentence") or "", row.get("anchor") or ""
     start, offset = row.get("start"), row.get("marker_offset")
     at = int(offset) - int(start) if start is not None and offset is not None else -1
     if not 0 <= at <= len(sentence):
         at = sentence.find(anchor) + len(anchor) if anchor and anchor in sentence else len(sentence)
-    begin = at - len(anchor) if anchor and sentence[max(0, at - len(anchor)):at] == anchor else at
-    return {"before": sentence[:begin], "anchor": sentence[begin:at], "after": sentence[at:]}
+    begin = sentence.rfind(anchor, 0, at) if anchor else -1
+    if begin < 0:  # no anchor before the marker: highlight the marker alone
+        begin = end = at
+    else:
+        end = begin + len(anchor)
+    return {"before": sentence[:begin], "anchor": sentence[begin:end], "between": sentence[end:at],
+            "after": sentence[at:]}
 
 
 def with_chips(table: str, rows: list[dict]) -> list[dict]:
