@@ -120,3 +120,19 @@ def test_claims_without_footnote_bodies_are_counted_as_not_checkable(settings, t
     unchecked = client.get("/table/claims.json", params={"check": "unchecked"}).json()
     assert [row["check"] for row in unchecked["rows"]] == ["no_body", "no_body"]
     assert "2 not checkable" in client.get(f"/doc/{doc_id_of(settings.out_dir, 'missing-notes')}").text
+
+
+def test_a_corrected_country_list_survives_reprocessing(sample_run, settings):  # noqa: F811
+    import shutil
+
+    shutil.copytree(sample_run, settings.out_dir)
+    shutil.copytree(sample_run.parent / "raw", settings.raw_dir)
+    from pipeline.reprocess import reprocess
+
+    note = doc_id_of(settings.out_dir, NOTE)
+    key = key_of(settings.out_dir, "claims", note, footnote="2")  # "the Western Balkans": AT, HR, SI
+    client = client_for(settings.out_dir)
+    assert decide(client, "claims", key, "correct", csrf_of(client), countries="AT, HR, SI, BA").status_code == 303
+    reprocess(settings, everything=True)
+    claim = claim_in_app(client_for(settings.out_dir), key)
+    assert (claim["review"], claim["countries"], claim["n_countries"]) == ("correct", "AT, HR, SI, BA", 4)
