@@ -15,7 +15,7 @@ from .settings import Settings
 from pipeline.ingest import RawStore, StoredInput
 from pipeline.store import read_table, write_tables
 
-VOLATILE_COLUMNS = {"extracted_at", "pipeline_version"}
+VOLATILE_COLUMNS = {"extracted_at", "pipeline_version", "row_key"}  # row_key: derived by the writer
 
 
 def select_inputs(store: RawStore, settings: Settings, *, source: str | None = None, since: str | None = None,

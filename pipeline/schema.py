@@ -7,7 +7,7 @@ in :data:`TABLES`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,14 @@ class Table:
     columns: dict[str, str]  # column -> description, in output order
     key: tuple[str, ...] = ("doc_id",)
     per_document: bool = True  # False: the table is rewritten whole from its source each run
+    integers: tuple[str, ...] = ()  # whole-number columns: Int64 in Parquet, INTEGER in SQLite
+    identity: tuple[str, ...] = ()  # reviewable tables: the columns whose text identifies a row in its document
+    order: tuple[str, ...] = ()  # reviewable tables: the columns giving reading order, for the occurrence index
+
+    @property
+    def primary_key(self) -> tuple[str, ...]:
+        """The row key for reviewable tables (unique by construction), else the declared key."""
+        return ("row_key",) if self.identity else self.key
 
 
 CORE_TABLES = [
@@ -40,6 +48,7 @@ CORE_TABLES = [
             "extracted_at": "UTC time of extraction (ISO 8601).",
             "pipeline_version": "Version of thb-pipeline that produced the rows.",
         },
+        integers=("n_pages", "n_chars"),
     ),
     Table(
         "blocks",
@@ -55,6 +64,7 @@ CORE_TABLES = [
             "text": "The block's text, without footnote markers.",
         },
         key=("doc_id", "block_no"),
+        integers=("block_no", "page", "start", "end"),
     ),
     Table(
         "markers",
@@ -67,6 +77,7 @@ CORE_TABLES = [
             "offset": "Offset in the document text of the position right after the character the marker follows.",
         },
         key=("doc_id", "block_no", "offset"),
+        integers=("block_no", "page", "offset"),
     ),
     Table(
         "fetches",
@@ -85,8 +96,43 @@ CORE_TABLES = [
         },
         key=("url", "fetched_at"),
         per_document=False,
+        integers=("http_status", "bytes"),
     ),
 ]
+
+
+ROW_KEY = ("Stable key of the row for review decisions (reviews.row_key): a hash of the document, the table, "
+           "the row's normalised identifying text and its occurrence in reading order; unchanged by reprocessing.")
+
+# Reviewable tables: (identity, order) of their row keys, and their whole-number columns.  Kept here rather
+# than in each parser's TABLES so that the parsers stay free of review concerns.
+REVIEWABLE = {
+    "claims": (("footnote",), ("marker_offset",)),
+    "figures": (("mention",), ("start",)),
+    "organisations": (("mention",), ("start",)),
+    "countries": (("mention",), ("start",)),
+    "persons": (("mention",), ("start",)),
+    "legal_refs": (("mention",), ("start",)),
+    "footnotes": (("number",), ("footnote_seq",)),
+    "footnote_countries": (("footnote", "code"), ("footnote_seq",)),
+}
+_SPAN = ("page", "start", "end")
+PARSER_INTEGERS = {
+    "claims": ("footnote_seq", "marker_offset", "stated_count", "n_countries", *_SPAN),
+    "footnotes": ("footnote_seq", "n_countries", "n_markers", "page"),
+    "footnote_countries": ("footnote_seq",),
+    "figures": ("period_start", "period_end", *_SPAN),
+    "organisations": _SPAN, "countries": _SPAN, "persons": _SPAN, "legal_refs": _SPAN,
+}
+
+
+def _with_review_keys(table: Table) -> Table:
+    integers = tuple(dict.fromkeys((*table.integers, *PARSER_INTEGERS.get(table.name, ()))))
+    if table.name not in REVIEWABLE:
+        return replace(table, integers=integers)
+    identity, order = REVIEWABLE[table.name]
+    return replace(table, columns={"row_key": ROW_KEY, **table.columns}, integers=integers,
+                   identity=identity, order=order)
 
 
 def _collect_tables() -> dict[str, Table]:
@@ -94,7 +140,7 @@ def _collect_tables() -> dict[str, Table]:
     tables = list(CORE_TABLES)
     for module in PARSER_MODULES:
         tables.extend(__import__(module, fromlist=["TABLES"]).TABLES)
-    return {table.name: table for table in tables}
+    return {table.name: _with_review_keys(table) for table in tables}
 
 
 # Parsers that add tables; their modules must import without loading spaCy or Prefect.
@@ -118,7 +164,9 @@ def markdown_reference() -> str:
     """The column reference of every table, as Markdown (docs/tables.md)."""
     lines = ["# Tables", "", "Generated from `pipeline/schema.py` by `python -m pipeline.schema`; do not edit by hand.", ""]
     for table in TABLES.values():
-        lines += [f"## `{table.name}`", "", table.description, "", f"Key: {', '.join(table.key)}.", "",
+        integers = f" Whole numbers: {', '.join(table.integers)}." if table.integers else ""
+        lines += [f"## `{table.name}`", "", table.description, "",
+                  f"Key: {', '.join(table.key)}. Primary key: {', '.join(table.primary_key)}.{integers}", "",
                   "| column | meaning |", "|---|---|"]
         lines += [f"| `{column}` | {meaning} |" for column, meaning in table.columns.items()]
         lines.append("")

@@ -62,6 +62,35 @@ def list_tables(out_dir: Path) -> None:
     console.print(listing)
 
 
+# What a person looks at first in each table (those that fit the terminal are shown); offsets and keys
+# stay available through --columns.  "title" is the document's title, joined from the documents table.
+DEFAULT_COLUMNS = {
+    "documents": ["title", "doc_id", "content_type", "status", "published", "n_pages", "error"],
+    "blocks": ["title", "block_no", "kind", "page", "text"],
+    "markers": ["title", "block_no", "label", "page"],
+    "claims": ["title", "anchor", "stated_count", "n_countries", "countries", "check", "sentence"],
+    "footnotes": ["title", "number", "kind", "n_countries", "text"],
+    "footnote_countries": ["title", "footnote", "code", "iso2", "country", "emn_status", "expanded_from"],
+    "organisations": ["title", "mention", "name", "type", "source", "sentence"],
+    "countries": ["title", "mention", "iso2", "country", "sentence"],
+    "persons": ["title", "name", "role", "mention", "sentence"],
+    "legal_refs": ["title", "mention", "celex", "kind", "sentence"],
+    "figures": ["title", "mention", "value", "unit", "qualifier", "subject", "period_start", "period_end", "sentence"],
+}
+
+
+def _with_titles(frame, out_dir: Path):
+    """The frame with the document title as its first column (when the table has doc_id)."""
+    documents = Path(out_dir) / "documents.parquet"
+    if "doc_id" not in frame.columns or "title" in frame.columns or not documents.exists():
+        return frame
+    import pandas as pd
+
+    titles = pd.read_parquet(documents, columns=["doc_id", "title"])
+    by_doc = dict(zip(titles["doc_id"], titles["title"].fillna(titles["doc_id"])))
+    return frame.assign(title=frame["doc_id"].map(by_doc))[["title", *frame.columns]]
+
+
 def print_table(out_dir: Path, name: str, *, doc: str | None, limit: int, columns: list[str] | None = None) -> bool:
     if name not in TABLES:
         err_console.print(f"[red]Error:[/] no table {name!r}; tables: {', '.join(TABLES)}")
@@ -73,14 +102,16 @@ def print_table(out_dir: Path, name: str, *, doc: str | None, limit: int, column
     import pyarrow.parquet as pq
 
     frame = pq.read_table(path, filters=[("doc_id", "==", doc)] if doc else None).to_pandas()
+    frame = _with_titles(frame, out_dir)
     unknown = [c for c in columns or () if c not in frame.columns]
     if unknown:
         err_console.print(f"[red]Error:[/] no column {', '.join(unknown)} in {name}; columns: {', '.join(frame.columns)}")
         return False
-    chosen = columns or _fitting_columns(frame.head(limit), console.width)
+    preferred = [c for c in DEFAULT_COLUMNS.get(name, frame.columns) if c in frame.columns]
+    chosen = columns or _fitting_columns(frame[preferred].head(limit), console.width)
     shown = RichTable(title=f"{name}: {len(frame)} rows" + (f" of {doc}" if doc else ""))
     for column in chosen:
-        shown.add_column(column, overflow="ellipsis", max_width=60)
+        shown.add_column(column, overflow="ellipsis", max_width=40 if not columns else 60)
     for row in frame[chosen].head(limit).itertuples(index=False):
         shown.add_row(*(_cell(v) for v in row))
     console.print(shown)
@@ -91,11 +122,11 @@ def print_table(out_dir: Path, name: str, *, doc: str | None, limit: int, column
 
 
 def _fitting_columns(frame, width: int) -> list[str]:
-    """The leading columns that fit the terminal, each as wide as its header or its longest cell (up to 60)."""
+    """The leading columns that fit the terminal, each as wide as its header or its longest cell (up to 40)."""
     chosen, used = [], 4
     for column in frame.columns:
         cells = [len(_cell(v)) for v in frame[column]]
-        need = min(60, max([len(column), *cells])) + 3
+        need = min(40, max([len(column), *cells])) + 3
         if chosen and used + need > width:
             continue  # a wide column that does not fit leaves room for narrower ones after it
         chosen.append(column)
@@ -104,7 +135,7 @@ def _fitting_columns(frame, width: int) -> list[str]:
 
 
 def _cell(value) -> str:
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or type(value).__name__ == "NAType" or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # counts stored as floats because of empty cells

@@ -46,6 +46,12 @@ def test_run_then_show(tmp_path):
     chosen = thb("show", "documents", "--out", str(out), "--columns", "doc_id,status")
     assert chosen.returncode == 0 and "status" in chosen.stdout and "sha256" not in chosen.stdout
     assert thb("show", "documents", "--out", str(out), "--columns", "nope").returncode == 2
+    claims = thb("show", "claims", "--out", str(out), "--limit", "40")
+    header = next(line for line in claims.stdout.splitlines() if "anchor" in line)
+    assert all(word in header for word in ("title", "anchor", "stated_count", "n_countries", "countries", "check"))
+    assert "marker_offset" not in header and "Briefing note" in claims.stdout and "AT, HR, SI" in claims.stdout
+    every = thb("show", "claims", "--out", str(out), "--columns", "row_key,marker_offset,start,end,title")
+    assert every.returncode == 0 and "marker_offset" in every.stdout
 
 
 def test_run_exits_non_zero_when_a_document_fails(tmp_path):

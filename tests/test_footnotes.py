@@ -236,7 +236,7 @@ def test_document_date_is_used_when_no_date_is_given():
 def test_claim_matrix_has_one_row_per_claim_and_one_column_per_country(tmp_path):
     result = tables(para("Two countries replied.^1 Two others did not.^2 See the Directive.^3"),
                     note("1", "BE, FR."), note("2", "EL and FR."), note("3", "Directive 2011/36/EU."))
-    matrix = claim_matrix(pd.DataFrame(result["claims"]), pd.DataFrame(result["footnote_countries"]))
+    matrix = claim_matrix(pd.DataFrame(result["claims"]))
     assert len(matrix) == 3
     assert [column for column in matrix.columns if len(column) == 2] == ["BE", "FR", "GR"]
     assert matrix["FR"].tolist()[:2] == [1, 1] and pd.isna(matrix["GR"].iloc[0])

@@ -74,13 +74,13 @@ def test_heatmap_shows_the_countries_behind_each_claim(out_dir):
 
 
 def test_claim_country_matrix():
-    claims = pd.DataFrame({"doc_id": ["d", "d", "d"], "marker_offset": [10, 50, 90], "footnote_seq": [1, 2, None]})
-    countries = pd.DataFrame({"doc_id": ["d"] * 4, "footnote_seq": [1, 1, 2, 2], "iso2": ["FR", "DE", "DE", None]})
-    matrix = claim_country_matrix(claims, countries)
+    claims = pd.DataFrame({"doc_id": ["d", "d", "d"], "marker_offset": [10, 50, 90],
+                           "countries": ["FR, DE", "DE", None]})
+    matrix = claim_country_matrix(claims)
     assert list(matrix.columns) == ["DE", "FR"]  # most listed first
     assert matrix.loc[[("d", 10)]].values.tolist() == [[1, 1]] and matrix.loc[[("d", 50)]].values.tolist() == [[1, 0]]
     assert ("d", 90) not in matrix.index
-    assert claim_country_matrix(claims.iloc[:0], countries).empty
+    assert claim_country_matrix(claims.iloc[:0]).empty
 
 
 def test_figures_over_time_leave_out_comments_and_undated_figures():

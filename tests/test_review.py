@@ -154,8 +154,13 @@ def test_corrections_are_typed_and_checked():
     assert corrections_from_form("figures", figure, {"value": "1,250", "unit": "count", "period_start": "2023",
                                                      "subject": "labour inspections"}) == {
         "value": 1250, "subject": "labour inspections"}
-    claim = {"stated_count": 8.0, "count_ok": True, "anchor": "countries"}
-    assert corrections_from_form("claims", claim, {"count_ok": "no", "stated_count": "8"}) == {"count_ok": False}
+    claim = {"stated_count": 8.0, "count_ok": True, "anchor": "countries", "countries": "AT, HR"}
+    # derived values are not editable: a typed count_ok is ignored, the countries are checked and normalised
+    assert corrections_from_form("claims", claim, {"count_ok": "no", "stated_count": "8"}) == {}
+    assert corrections_from_form("claims", claim, {"countries": "at hr;el"}) == {"countries": "AT, HR, GR"}
+    assert corrections_from_form("claims", claim, {"countries": "AT,HR"}) == {}
+    with pytest.raises(ValueError, match="QQ"):
+        corrections_from_form("claims", claim, {"countries": "AT, QQ"})
     country = {"iso2": "SK", "country": "Slovakia", "code": "SK"}
     assert corrections_from_form("footnote_countries", country, {"iso2": "si", "country": "Slovakia"}) == {
         "iso2": "SI", "country": "Slovenia"}
@@ -188,7 +193,7 @@ def test_every_table_and_document_renders(out_dir):
     assert index.status_code == 200
     for table in ("claims", "figures", "organisations", "countries", "persons", "legal_refs", "footnotes",
                   "footnote_countries"):
-        page = client.get(f"/table/{table}")
+        page = client.get(f"/table/{table}", params={"scope": "all"} if table == "claims" else {})
         assert page.status_code == 200, table
         assert f'href="/table/{table}"' in index.text
         assert page.text.count('class="decide"') == len(pd.read_parquet(parquet_path(out_dir, table))), table
@@ -224,13 +229,19 @@ def test_table_filters_sort_and_search(out_dir):
 
 def test_claims_show_country_chips_and_mismatches_first(out_dir):
     claims = pd.read_parquet(parquet_path(out_dir, "claims"))
-    # make one claim state a count its footnote does not support
-    claims.loc[claims.index[-1], "count_ok"] = False
+    backed = claims.index[claims["n_countries"].fillna(0) > 0]
+    # make the last country-backed claim state a count its footnote does not support: the check is derived
+    claims.loc[backed[-1], ["stated_count", "count_qualifier"]] = [claims.loc[backed[-1], "n_countries"] + 5, None]
     claims.to_parquet(parquet_path(out_dir, "claims"), index=False)
     page = client_for(out_dir).get("/table/claims").text
-    rows = re.findall(r'<tr id="row-(\w+)" class="([^"]*)"', page)
-    assert "mismatch" in rows[0][1] and not any("mismatch" in classes for _, classes in rows[1:])
-    assert re.search(r'<span class="chip state-unreviewed" title="Slovenia \(SI\)">SI</span>', page)
+    rows = re.findall(r'<tr id="row-(\w+)" class="([^"]*)" data-row-key="\w+" data-check="(\w*)"', page)
+    assert len(rows) == len(backed)  # the default view: only the claims some footnote names countries for
+    assert "mismatch" in rows[0][1] and rows[0][2] == "disagree"
+    assert not any("mismatch" in classes for _, classes, _ in rows[1:])
+    assert re.search(r'<span class="chip" title="Slovenia \(SI\)">SI</span>', page)
+    assert '<span class="check check-disagree">disagrees</span>' in page
+    everything = client_for(out_dir).get("/table/claims", params={"scope": "all"}).text
+    assert everything.count('class="decide"') == len(claims) > len(backed)
 
 
 def test_document_text_is_escaped(out_dir):

@@ -46,7 +46,7 @@ def test_a_failed_write_leaves_the_previous_tables_readable(tmp_path, monkeypatc
     def crash(*args, **kwargs):
         raise KeyboardInterrupt  # a run killed in the middle of writing
 
-    monkeypatch.setattr(pd.DataFrame, "to_sql", crash)
+    monkeypatch.setattr(tables, "_write_sqlite_table", crash)
     with pytest.raises(KeyboardInterrupt):
         tables.write_tables(tmp_path, {"documents": [_doc("a", "broken"), _doc("c")]}, {"a", "c"})
     with sqlite3.connect(tmp_path / "thb.sqlite") as db:

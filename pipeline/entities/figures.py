@@ -37,7 +37,7 @@ _NOT_FIGURES = re.compile(rf"""
          |tables?|figures?|fig\.|box|pages?|pp?\.|vol\.|volume|issue|part|recitals?|footnotes?|notes?|step
          |questions?|goals?|targets?|sdgs?|resolutions?|protocols?|case|tel\.?|phone|fax|room|line|items?|rules?
          |priority|recommendations?|indicators?|objectives?|version|edition|level|category|option|session|wave
-         |round|stage|phase|module|grade|isbn|issn|no\.|nos\.)|\bNo\b|§|\bOJ\s+[LC]\b,?)
+         |round|stage|phase|module|grade|isbn|issn|no\.|nos\.|readers?|comments?|users?)|\bNo\b|§|\bOJ\s+[LC]\b,?)
     \s*(?:No\.?\s*)?
     (?:\d+|[IVXLC]+\b)[a-z]?(?:[.\-–/]\d+[a-z]?)*(?:\s*\([\da-z]+\))*
     (?:\s*(?:,|and|or|to|-|–|&)\s*\d+[a-z]?(?:[.\-–/]\d+[a-z]?)*(?:\s*\([\da-z]+\))*)*

@@ -191,6 +191,7 @@ def next_block_role(block: Block | None) -> str | None:
 _NOT_ORG_HEADS = frozenset("""countries states nationals citizens members strategy directive regulation decision
     charter convention report study act treaty protocol agenda plan agencies organisations organizations
     institutions authorities bodies partners stakeholders ministries services networks platforms""".split())
+_ABSTRACT_HEADS = frozenset("rights freedoms liberties values principles".split())
 _NOT_ORGS = frozenset("""NGO NGOs CSO CSOs THB EU MS NCP MoU MoUs COVID SDG SDGs GDP ICT AI CEO UAM ELI CELEX OJ ISBN
     DOI URL PDF HTML""".split())
 _MONTH_WORD = re.compile(MONTH.replace(")\\.?", ")\\b"))
@@ -236,6 +237,8 @@ def _plausible_org(text: str, place_names: frozenset[str]) -> bool:
     if any(w in ("directive", "regulation", "strategy", "charter", "convention") for w in lowered):
         return False
     has_org_word = any(w in _ORG_WORDS for w in lowered)
+    if lowered[-1] in _ABSTRACT_HEADS and not has_org_word:
+        return False  # "Fundamental Rights", cut from "the Charter of Fundamental Rights"; the Agency keeps its head word
     if (re.search(r"\d", text) or "," in text) and not has_org_word or _MONTH_WORD.search(text):
         return False
     if len(words) == 1:

@@ -15,7 +15,8 @@ from pipeline.lazy import lazy_exports
 _EXPORTS = {
     "TABLES": ".claims", "EXPORTS": ".claims",
     "footnote_tables": ".claims", "body_country_lists": ".claims", "link_markers": ".notes", "classify": ".notes",
-    "claim_matrix": ".claims",
+    "claim_matrix": ".claims", "check_state": ".claims", "listed_codes": ".claims", "count_agrees": ".counts",
+    "check_relation": ".counts", "RELATION": ".counts",
     "CountryList": ".countries", "CountryMention": ".countries", "find_country_lists": ".countries",
     "country_name": ".reference", "find_country_names": ".reference", "to_iso2": ".reference",
     "is_eu_member": ".reference", "emn_status": ".reference",

@@ -68,7 +68,9 @@ TABLES = [
             "stated_count": "The number of countries the sentence states for this marker, in digits or words ('Nine EMN Member Countries, along with Serbia and Georgia' is 11); empty when none.",
             "count_qualifier": "The words that make stated_count approximate ('more than', 'at least', 'about', 'nearly'); empty for an exact count.",
             "n_countries": "Number of countries in the footnote; empty when the footnote lists none.",
+            "countries": "ISO alpha-2 codes of the footnote's countries, comma-separated in the footnote's order ('BE, BG, CY'); empty when it lists none.",
             "count_ok": "Whether stated_count (or the relation, e.g. 'over half of these') agrees with n_countries; empty when there is nothing to compare.",
+            "check": "agree or disagree (count_ok), or why the count cannot be checked: no_body (no footnote body has the marker's label), no_count (the footnote lists countries, the sentence states no count) or no_countries (a count is stated, the footnote lists no countries); empty for a marker with neither count nor countries (a citation, a note).",
             "relates_to": "For a claim about the previous one ('Over half of these'), the label of the previous claim's footnote.",
             "relation": "The words that relate this claim to the previous one ('Over half of these').",
             "subset_of_related": "For a related claim, whether its countries are all among the related claim's countries; empty otherwise.",
@@ -142,6 +144,7 @@ def build_claims(document: Document, notes: list[Note], links: list[tuple[Block,
             previous_with_countries = claim
     for claim in claims:
         del claim["_iso2"]
+        claim["check"] = check_state(claim["status"], claim["stated_count"], claim["n_countries"], claim["count_ok"])
     return claims
 
 
@@ -175,7 +178,9 @@ def _claim(document: Document, block: Block, marker: Marker, note: Note | None, 
         "stated_count": count,
         "count_qualifier": qualifier,
         "n_countries": n_countries,
+        "countries": ", ".join(note.iso2) if n_countries else None,
         "count_ok": count_ok,
+        "check": None,  # set by build_claims from the values above
         "relates_to": relates_to,
         "relation": relation.group(0) if relation and relates_to else None,
         "subset_of_related": subset,
@@ -205,32 +210,50 @@ def body_country_lists(document: Document, *, published: str | None = None) -> l
 
 # --- spreadsheet export --------------------------------------------------------------------------
 
-MATRIX_COLUMNS = ["doc_id", "footnote", "anchor", "stated_count", "n_countries", "count_ok", "sentence"]
+MATRIX_COLUMNS = ["row_key", "doc_id", "footnote", "anchor", "stated_count", "n_countries", "count_ok", "check", "sentence"]
 
 
-def claim_matrix(claims_df, countries_df):
-    """One row per claim, one column per country (ISO alpha-2), 1 where the claim's footnote
-    lists the country and empty elsewhere: the claim × country grid analysts copy by hand."""
+def listed_codes(value) -> list[str]:
+    """The codes of a claims.countries cell ('BE, BG, CY'), in order."""
+    if not isinstance(value, str):
+        return []
+    return [code.strip() for code in value.split(",") if code.strip()]
+
+
+def claim_matrix(claims_df):
+    """One row per claim, one column per country (ISO alpha-2), 1 where
+    the claim's countries include it and empty elsewhere: the claim × country grid analysts copy by hand.
+    Built from ``claims.countries``, so the reviewed claims (corrected countries) give the reviewed grid."""
     import pandas as pd
 
     claims = claims_df.reset_index(drop=True)
     columns = [column for column in MATRIX_COLUMNS if column in claims.columns]
     claims = claims.assign(**{column: claims[column].astype("Int64")
                               for column in ("stated_count", "n_countries") if column in claims.columns})
-    countries = countries_df[["doc_id", "footnote_seq", "iso2"]].drop_duplicates()
-    codes = sorted(countries["iso2"].unique())
+    listed = [listed_codes(value) for value in claims["countries"]]
+    codes = sorted({code for row in listed for code in row})
     grid = pd.DataFrame(pd.NA, index=claims.index, columns=codes, dtype="Int64")
-    listed = countries.groupby(["doc_id", "footnote_seq"])["iso2"].apply(list).to_dict()
-    for row_number, claim in claims.iterrows():
-        seq = claim.get("footnote_seq")
-        if seq is None or pd.isna(seq):
-            continue
-        for code in listed.get((claim["doc_id"], int(seq)), []):
+    for row_number, row_codes in enumerate(listed):
+        for code in row_codes:
             grid.at[row_number, code] = 1
     return pd.concat([claims[columns], grid], axis=1)
 
 
+def check_state(status, stated_count, n_countries, count_ok) -> str | None:
+    """agree, disagree, or why the claim cannot be checked (no_body, no_count, no_countries); None for a
+    marker that carries neither a count nor countries (a citation or a note)."""
+    if count_ok is True or count_ok is False:
+        return "agree" if count_ok else "disagree"
+    if status == "no_body":
+        return "no_body"
+    if n_countries:
+        return "no_count"
+    if stated_count is not None and stated_count == stated_count:  # not NaN
+        return "no_countries"
+    return None
+
+
 # Files derived from the tables, written with them (atomically) by pipeline.store.
 EXPORTS = {
-    "claim_matrix.csv": lambda frames: claim_matrix(frames["claims"], frames["footnote_countries"]),
+    "claim_matrix.csv": lambda frames: claim_matrix(frames["claims"]),
 }

@@ -25,17 +25,18 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .decisions import (REVIEW_SPECS, REVIEW_STATES, clear_decision, corrections_from_form, load_decisions,
                         orphaned_decisions, record_decision, reviewable_tables, to_csv)
+from .derived import edited_countries
 from .security import REPORT_CSP, Guard, csrf_ok, is_loopback, local_path, safe_link
 # Span and block_pieces are not used here: tests import them from this module.
 from .spans import HIGHLIGHT_KINDS, Span, block_pieces, document_spans, render_blocks
-from .tables import (TableCache, TableQuery, claim_countries, display_columns, filter_rows, format_cell,
-                     original_values, records, sort_rows, with_chips)
+from .tables import (CHECKS, TableCache, TableQuery, display_columns, document_summary, filter_rows, format_cell,
+                     jsonable, original_values, records, sort_rows, with_chips)
 
 HERE = Path(__file__).parent
 PAGE_SIZE = 100
@@ -52,11 +53,11 @@ def create_app(out_dir: Path, token: str | None = None, *, raw_dir: Path | None 
     default_reviewer = reviewer or _login_name()
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(specs=REVIEW_SPECS, states=REVIEW_STATES, kinds=HIGHLIGHT_KINDS)
+    env.globals.update(specs=REVIEW_SPECS, states=REVIEW_STATES, kinds=HIGHLIGHT_KINDS, checks=CHECKS)
     env.filters["cell"] = format_cell
 
     def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
-        context.update(request=request, csrf=csrf_token, tables_present=reviewable_tables(out_dir),
+        context.update(request=request, csrf=csrf_token, tables_present=reviewable_tables(out_dir), titles=tables.titles(),
                        reviewer=_reviewer(request, default_reviewer), path=_current(request))
         return HTMLResponse(env.get_template(template).render(**context), status_code=status_code)
 
@@ -88,16 +89,17 @@ def create_app(out_dir: Path, token: str | None = None, *, raw_dir: Path | None 
             frame = tables.reviewed(name, decisions)
             rows_by_table[name] = records(frame[frame["doc_id"] == doc_id])
             original_values(tables, name, rows_by_table[name])
-        with_chips("claims", rows_by_table.get("claims", []), claim_countries(tables, decisions))
+        with_chips("claims", rows_by_table.get("claims", []))
         blocks = records(tables.core("blocks").pipe(lambda f: f[f["doc_id"] == doc_id]).sort_values("block_no"))
         markers = records(tables.core("markers").pipe(lambda f: f[f["doc_id"] == doc_id]))
         claims_at = {row["marker_offset"]: row for row in rows_by_table.get("claims", [])}
         for marker in markers:
             marker["_claim"] = claims_at.get(marker["offset"])
         rendered = render_blocks(blocks, markers, document_spans(rows_by_table))
-        columns = {name: display_columns(list(tables.keyed(name).columns), False) for name in rows_by_table}
         shown = {name: rows[:DOC_ROWS] for name, rows in rows_by_table.items()}
+        columns = {name: display_columns(list(tables.keyed(name).columns), False, rows) for name, rows in shown.items()}
         return render(request, "document.html", document=document, blocks=rendered, rows_by_table=shown,
+                      summary=document_summary(rows_by_table),
                       counts={name: len(rows) for name, rows in rows_by_table.items()}, columns=columns,
                       original=_original_link(document, raw_dir), origin=tables.origins().get(doc_id))
 
@@ -113,14 +115,23 @@ def create_app(out_dir: Path, token: str | None = None, *, raw_dir: Path | None 
         pages = max(1, math.ceil(len(selected) / PAGE_SIZE))
         page = min(query.page, pages)
         rows = records(selected.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE])
-        with_chips(name, rows, claim_countries(tables, decisions) if name == "claims" else {})
+        with_chips(name, rows)
         original_values(tables, name, rows)
         spec = REVIEW_SPECS[name]
         kinds = sorted({str(v) for v in frame[spec.kind].dropna()}) if spec.kind in frame.columns else []
         return render(request, "table.html", name=name, spec=spec, rows=rows, total=len(selected), all_rows=len(frame),
-                      columns=display_columns(list(frame.columns), True), query=query, page=page, pages=pages,
+                      columns=display_columns(list(frame.columns), True, rows), query=query, page=page, pages=pages,
                       doc_ids=sorted(frame["doc_id"].dropna().unique()), sources=sorted(set(origins.values())),
                       kinds=kinds)
+
+    def table_json(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in reviewable_tables(out_dir):
+            return JSONResponse({"error": f"No table {name!r}."}, status_code=404)
+        query = TableQuery.from_request(request)
+        frame = filter_rows(tables.reviewed(name, load_decisions(out_dir)), name, query, tables.origins())
+        rows = records(sort_rows(frame, name, query))
+        return JSONResponse({"table": name, "total": len(rows), "rows": [jsonable(row) for row in rows]})
 
     def export_csv(request: Request) -> Response:
         name = request.path_params["name"]
@@ -138,6 +149,15 @@ def create_app(out_dir: Path, token: str | None = None, *, raw_dir: Path | None 
         return Response(to_csv(frame), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}-{suffix}.csv"'})
 
+    def matrix_csv(request: Request) -> Response:
+        from pipeline.footnotes import claim_matrix
+
+        if "claims" not in reviewable_tables(out_dir):
+            return error(request, 404, f"No claims table in {out_dir}.")
+        claims = tables.reviewed("claims", load_decisions(out_dir))
+        return Response(to_csv(claim_matrix(claims[claims["review"] != "reject"])), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="claim_matrix-reviewed.csv"'})
+
     async def decide(request: Request) -> Response:
         form = await request.form()
         if not csrf_ok(request, form, csrf_token):
@@ -145,23 +165,30 @@ def create_app(out_dir: Path, token: str | None = None, *, raw_dir: Path | None 
         name, row_key, action = form.get("table", ""), form.get("row_key", ""), form.get("decision", "")
         if name not in reviewable_tables(out_dir):
             return error(request, 404, f"No table {name!r}.")
-        frame = tables.keyed(name)
+        decisions = load_decisions(out_dir)
+        frame = tables.reviewed(name, decisions)
         match = frame[frame["row_key"] == row_key]
         if not len(match):
             return error(request, 409, "That row no longer exists (the tables were rewritten); reload the page.")
-        row = records(match)[0]
+        row = records(match)[0]  # as the reviewer sees it: earlier corrections applied
         target = local_path(form.get("next")) + f"#row-{row_key}"
         if action == "clear":
             clear_decision(out_dir, row_key)
             return RedirectResponse(target, status_code=303)
         corrected = None
         if action == "correct":
+            values = {k[4:]: v for k, v in form.items() if k.startswith("set_")}
             try:
-                corrected = corrections_from_form(name, row, {k[4:]: v for k, v in form.items() if k.startswith("set_")})
+                if form.get("add_country") or form.get("remove_country"):
+                    values["countries"] = edited_countries(row.get("countries"), form.get("add_country", ""),
+                                                           form.get("remove_country", "")) or ""
+                changed = corrections_from_form(name, row, values)
             except ValueError as problem:
                 return error(request, 400, f"Correction not saved: {problem}.")
-            if not corrected:
+            if not changed:
                 return error(request, 400, "Correction not saved: no value was changed.")
+            earlier = decisions.get(row_key)
+            corrected = {**(earlier.corrected if earlier and earlier.decision == "correct" else {}), **changed}
         elif action not in ("accept", "reject"):
             return error(request, 400, f"Unknown decision {action!r}.")
         record_decision(out_dir, name, row_key, row["doc_id"], action, corrected=corrected,
@@ -204,6 +231,8 @@ def create_app(out_dir: Path, token: str | None = None, *, raw_dir: Path | None 
         Route("/", index),
         Route("/doc/{doc_id}", document_view),
         Route("/doc/{doc_id}/original", original),
+        Route("/table/claims/matrix.csv", matrix_csv),
+        Route("/table/{name}.json", table_json),
         Route("/table/{name}", table_view),
         Route("/table/{name}/export.csv", export_csv),
         Route("/decide", decide, methods=["POST"]),

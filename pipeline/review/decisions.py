@@ -17,12 +17,9 @@ here opens its own connection, because a run replaces the database file.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
-import re
 import sqlite3
-import unicodedata
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -30,7 +27,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.store import SQLITE_NAME, parquet_path
+from pipeline.store import SQLITE_NAME, normalise, parquet_path, row_keys
+
+__all__ = ["normalise", "row_keys"]  # re-exported: the keys are the decisions' half of the contract
 
 DECISIONS = ("accept", "reject", "correct")
 REVIEW_STATES = ("unreviewed", "accept", "reject", "correct")
@@ -41,8 +40,6 @@ class ReviewSpec:
     """How rows of one table are identified, ordered and corrected."""
 
     label: str
-    identity: tuple[str, ...]  # columns whose normalised text identifies the row within its document
-    order: tuple[str, ...]  # columns giving reading order, for the occurrence index
     editable: tuple[str, ...]  # columns a reviewer may correct
     kind: str | None = None  # the column offered as the "kind" filter
     numbers: tuple[str, ...] = ()  # editable columns holding numbers
@@ -50,20 +47,17 @@ class ReviewSpec:
 
 
 REVIEW_SPECS: dict[str, ReviewSpec] = {
-    "claims": ReviewSpec("Claims", ("footnote",), ("marker_offset",),
-                         ("anchor", "stated_count", "count_qualifier", "n_countries", "count_ok"), "status",
-                         numbers=("stated_count", "n_countries"), flags=("count_ok",)),
-    "figures": ReviewSpec("Figures", ("mention",), ("start",),
-                          ("value", "value_max", "unit", "qualifier", "subject", "period_start", "period_end"), "unit",
-                          numbers=("value", "value_max", "period_start", "period_end")),
-    "organisations": ReviewSpec("Organisations", ("mention",), ("start",), ("org_id", "name", "type"), "source"),
-    "countries": ReviewSpec("Countries", ("mention",), ("start",), ("iso2", "country")),
-    "persons": ReviewSpec("Persons", ("mention",), ("start",), ("name", "role")),
-    "legal_refs": ReviewSpec("Legal references", ("mention",), ("start",), ("celex", "kind"), "kind"),
-    "footnotes": ReviewSpec("Footnotes", ("number",), ("footnote_seq",), ("kind", "n_countries"), "kind",
-                            numbers=("n_countries",)),
-    "footnote_countries": ReviewSpec("Footnote countries", ("footnote", "code"), ("footnote_seq",),
-                                     ("iso2", "country"), "emn_status"),
+    # n_countries, count_ok and check are derived from the (corrected) countries and count: see .derived
+    "claims": ReviewSpec("Claims", ("anchor", "stated_count", "count_qualifier", "countries"), "status",
+                         numbers=("stated_count",)),
+    "figures": ReviewSpec("Figures", ("value", "value_max", "unit", "qualifier", "subject", "period_start", "period_end"),
+                          "unit", numbers=("value", "value_max", "period_start", "period_end")),
+    "organisations": ReviewSpec("Organisations", ("org_id", "name", "type"), "source"),
+    "countries": ReviewSpec("Countries", ("iso2", "country")),
+    "persons": ReviewSpec("Persons", ("name", "role")),
+    "legal_refs": ReviewSpec("Legal references", ("celex", "kind"), "kind"),
+    "footnotes": ReviewSpec("Footnotes", ("kind",), "kind"),
+    "footnote_countries": ReviewSpec("Footnote countries", ("iso2", "country"), "emn_status"),
 }
 
 _SCHEMA = """
@@ -94,40 +88,7 @@ class Decision:
     row_snapshot: dict = field(default_factory=dict)  # the row as the reviewer saw it, to describe orphans
 
 
-# --- row keys -----------------------------------------------------------------------------------------
-
-_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
-_QUOTES = {ord(c): "'" for c in "\u2018\u2019\u201a\u201b\u2032"} | {ord(c): '"' for c in "\u201c\u201d\u201e\u2033"}
-
-
-def normalise(value) -> str:
-    """Text as a key part: Unicode-compatible, case-folded, one kind of dash and quote, single spaces."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return ""
-    text = unicodedata.normalize("NFKC", str(value)).translate(_QUOTES)
-    return " ".join(_DASHES.sub("-", text).casefold().split())
-
-
-def make_row_key(doc_id: str, table: str, identity: tuple[str, ...], occurrence: int) -> str:
-    payload = json.dumps([doc_id, table, list(identity), occurrence], ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
-
-
-def row_keys(frame: pd.DataFrame, table: str) -> pd.Series:
-    """The stable key of every row of ``frame`` (aligned with its index)."""
-    spec = REVIEW_SPECS[table]
-    if not len(frame):
-        return pd.Series([], index=frame.index, dtype="object")
-    order = [c for c in spec.order if c in frame.columns]
-    ordered = frame.assign(_position=range(len(frame))).sort_values(["doc_id", *order, "_position"], kind="stable")
-    parts = [ordered[c].map(normalise) if c in ordered.columns else pd.Series("", index=ordered.index)
-             for c in spec.identity]
-    identity = list(zip(*parts))
-    groups = pd.Series([json.dumps([d, *i]) for d, i in zip(ordered["doc_id"], identity)], index=ordered.index)
-    occurrence = groups.groupby(groups, sort=False).cumcount()
-    keys = [make_row_key(str(d), table, i, int(n)) for d, i, n in zip(ordered["doc_id"], identity, occurrence)]
-    return pd.Series(keys, index=ordered.index, dtype="object").reindex(frame.index)
-
+# --- row keys: made by the writer (pipeline.store.keys), recomputed here for tables written before it did ----
 
 # --- tables ------------------------------------------------------------------------------------------
 
@@ -141,7 +102,9 @@ def keyed_table(out_dir: Path | str, table: str) -> pd.DataFrame:
     path = parquet_path(Path(out_dir), table)
     frame = pd.read_parquet(path) if path.exists() else pd.DataFrame({"doc_id": pd.Series(dtype="object")})
     frame = frame.astype(object).where(frame.notna(), None)
-    frame.insert(0, "row_key", row_keys(frame, table))
+    if "row_key" not in frame.columns or frame["row_key"].isna().any():
+        frame = frame.drop(columns=["row_key"], errors="ignore")
+        frame.insert(0, "row_key", row_keys(frame, table))
     return frame
 
 
@@ -224,12 +187,22 @@ def reviewed_table(frame: pd.DataFrame, decisions: dict[str, Decision]) -> pd.Da
     return frame
 
 
+def reviewed_with_derived(name: str, keyed, decisions: dict[str, Decision]) -> pd.DataFrame:
+    """One reviewed table (rejected rows kept) with its derived values recomputed; ``keyed(name)`` reads a table."""
+    from .derived import DERIVED, derive
+
+    frame = reviewed_table(keyed(name), decisions)
+    if name not in DERIVED:
+        return frame
+    return derive(name, frame, reviewed_table(keyed("footnote_countries"), decisions), decisions)
+
+
 def apply_decisions(out_dir: Path | str, tables: list[str] | None = None) -> dict[str, pd.DataFrame]:
-    """The reviewed tables: corrections applied, rejected rows removed, with review columns."""
+    """The reviewed tables: corrections applied, derived values recomputed, rejected rows removed."""
     decisions = load_decisions(out_dir)
     reviewed = {}
     for name in tables or reviewable_tables(out_dir):
-        frame = reviewed_table(keyed_table(out_dir, name), decisions)
+        frame = reviewed_with_derived(name, lambda table: keyed_table(out_dir, table), decisions)
         reviewed[name] = frame[frame["review"] != "reject"].reset_index(drop=True)
     return reviewed
 
@@ -246,7 +219,10 @@ def csv_safe(value):
 
 def to_csv(frame: pd.DataFrame, path: Path | None = None) -> str:
     """The frame as CSV with every formula-like cell neutralised (written to ``path`` when given)."""
-    text = frame.map(csv_safe).to_csv(index=False)
+    # built column by column as objects: DataFrame.map would turn whole numbers with gaps into floats ("11.0")
+    safe = pd.DataFrame({column: pd.Series([csv_safe(v) for v in frame[column]], index=frame.index, dtype=object)
+                         for column in frame.columns}, index=frame.index)
+    text = safe.to_csv(index=False)
     if path is not None:
         tmp = path.with_name(f".{path.name}.tmp")
         tmp.write_text(text, encoding="utf-8")
@@ -255,13 +231,20 @@ def to_csv(frame: pd.DataFrame, path: Path | None = None) -> str:
 
 
 def export_reviewed(out_dir: Path | str, dest_dir: Path | str | None = None) -> list[Path]:
-    """Write every reviewed table as ``<table>.csv`` (default folder: ``out_dir/reviewed``)."""
+    """Write every reviewed table as ``<table>.csv`` and the reviewed ``claim_matrix.csv``
+    (default folder: ``out_dir/reviewed``)."""
+    from pipeline.footnotes import claim_matrix
+
     dest = Path(dest_dir) if dest_dir else Path(out_dir) / "reviewed"
     dest.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, frame in apply_decisions(out_dir).items():
+    reviewed = apply_decisions(out_dir)
+    for name, frame in reviewed.items():
         to_csv(frame, dest / f"{name}.csv")
         written.append(dest / f"{name}.csv")
+    if "claims" in reviewed:
+        to_csv(claim_matrix(reviewed["claims"]), dest / "claim_matrix.csv")
+        written.append(dest / "claim_matrix.csv")
     return written
 
 
@@ -324,6 +307,12 @@ def corrections_from_form(table: str, row: dict, form: dict[str, str]) -> dict:
             changed[column] = value
     if "iso2" in changed:
         changed.update(_country_correction(changed, row))
+    if "countries" in changed:
+        from .derived import country_codes
+
+        changed["countries"] = country_codes(changed["countries"])
+        if _same(changed["countries"], row.get("countries")):
+            del changed["countries"]
     return changed
 
 

@@ -47,7 +47,7 @@ def render_report(out_dir: Path, app_link: str | None = None) -> str:
     decisions = load_decisions(out_dir)
     sections = [
         _documents_section(documents),
-        _claims_section(reviewed.get("claims"), reviewed.get("footnote_countries"), documents),
+        _claims_section(reviewed.get("claims"), documents),
         _figures_section(reviewed.get("figures")),
         _organisations_section(reviewed.get("organisations")),
     ]
@@ -82,13 +82,16 @@ def _documents_section(documents: pd.DataFrame) -> str:
     return _section("Documents", facts + _chart(chart, "chart-documents", 320) + table)
 
 
-def claim_country_matrix(claims: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
-    """Claims (rows) × ISO codes (columns): 1 where the claim's footnote lists the country."""
-    if claims is None or countries is None or not len(claims) or not len(countries):
+def claim_country_matrix(claims: pd.DataFrame | None) -> pd.DataFrame:
+    """Claims (rows, by doc_id and marker_offset) × ISO codes (columns): 1 where the claim's (reviewed)
+    countries include the country; only claims with countries."""
+    from pipeline.footnotes import listed_codes
+
+    if claims is None or not len(claims) or "countries" not in claims:
         return pd.DataFrame()
-    listed = countries.dropna(subset=["iso2"]).assign(present=1)
-    pairs = claims.dropna(subset=["footnote_seq"]).merge(listed[["doc_id", "footnote_seq", "iso2", "present"]],
-                                                         on=["doc_id", "footnote_seq"])
+    pairs = pd.DataFrame([(doc_id, offset, code, 1) for doc_id, offset, value
+                          in zip(claims["doc_id"], claims["marker_offset"], claims["countries"])
+                          for code in listed_codes(value)], columns=["doc_id", "marker_offset", "iso2", "present"])
     if not len(pairs):
         return pd.DataFrame()
     pairs["claim"] = list(zip(pairs["doc_id"], pairs["marker_offset"]))
@@ -97,13 +100,30 @@ def claim_country_matrix(claims: pd.DataFrame, countries: pd.DataFrame) -> pd.Da
     return matrix[order]
 
 
-def _claims_section(claims, countries, documents: pd.DataFrame) -> str:
+def check_counts(claims: pd.DataFrame | None) -> dict[str, int]:
+    """Claims by check: markers, checked, agree, disagree, unchecked and each reason a claim is unchecked."""
+    checks = claims["check"].value_counts().to_dict() if claims is not None and "check" in claims else {}
+    counts = {name: int(checks.get(name, 0)) for name in ("agree", "disagree", "no_body", "no_count", "no_countries")}
+    counts.update(markers=0 if claims is None else len(claims), checked=counts["agree"] + counts["disagree"],
+                  unchecked=counts["no_body"] + counts["no_count"] + counts["no_countries"])
+    return counts
+
+
+def _check_summary(claims) -> str:
+    n = check_counts(claims)
+    return (f'<p class="checks"><b>{n["markers"]}</b> footnote markers: <b>{n["checked"]}</b> claims checked '
+            f'(<b>{n["agree"]}</b> agree, <b>{n["disagree"]}</b> disagree), <b>{n["unchecked"]}</b> not checkable '
+            f'({n["no_body"]} without a footnote body, {n["no_count"]} without a stated count, '
+            f'{n["no_countries"]} whose footnote lists no countries).</p>')
+
+
+def _claims_section(claims, documents: pd.DataFrame) -> str:
     import plotly.graph_objects as go
 
     title = "Countries behind the claims"
-    matrix = claim_country_matrix(claims, countries)
+    matrix = claim_country_matrix(claims)
     if not len(matrix):
-        return _section(title, "<p>No footnoted claim lists countries in these tables.</p>")
+        return _section(title, _check_summary(claims) + "<p>No footnoted claim lists countries in these tables.</p>")
     titles = dict(zip(documents["doc_id"], documents["title"].fillna(documents["doc_id"])))
     by_claim = {(r["doc_id"], r["marker_offset"]): r for r in claims.to_dict("records")}
     note = ""
@@ -113,7 +133,7 @@ def _claims_section(claims, countries, documents: pd.DataFrame) -> str:
     labels, hover = [], []
     for number, key in enumerate(matrix.index, 1):
         claim = by_claim[key]
-        flag = "≠ " if claim.get("count_ok") is False else ""
+        flag = "≠ " if claim.get("check") == "disagree" else ""
         labels.append(f"{flag}{_short(titles.get(key[0], key[0]), 28)} · fn {claim['footnote']} · {number}")
         hover.append(_short(f"{claim.get('anchor') or ''} — {claim.get('sentence') or ''}", 160))
     heatmap = go.Heatmap(z=matrix.values.tolist(), x=list(matrix.columns), y=labels,
@@ -126,9 +146,7 @@ def _claims_section(claims, countries, documents: pd.DataFrame) -> str:
                         margin={"l": 320, "t": 90})
     per_country = matrix.sum().astype(int)
     top = ", ".join(f"{_esc(code)} {n}" for code, n in per_country.head(10).items())
-    mismatches = int((claims["count_ok"] == False).sum())  # noqa: E712 - object column of True/False/None
-    facts = (f"<p>{len(matrix)} claims list {matrix.shape[1]} countries; most often: {top}. "
-             f"{mismatches} claim(s) state a count that disagrees with their footnote.</p>")
+    facts = _check_summary(claims) + f"<p>{len(matrix)} claims list {matrix.shape[1]} countries; most often: {top}.</p>"
     return _section(title, facts + note + _chart(chart, "chart-claims", 160 + 22 * len(matrix)))
 
 

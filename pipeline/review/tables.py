@@ -11,7 +11,7 @@ import pandas as pd
 from starlette.requests import Request
 
 from pipeline.store import parquet_path, read_table
-from .decisions import REVIEW_COLUMNS, REVIEW_SPECS, REVIEW_STATES, keyed_table, reviewed_table
+from .decisions import REVIEW_COLUMNS, REVIEW_SPECS, REVIEW_STATES, keyed_table, reviewed_with_derived
 from .security import safe_link
 
 LONG_COLUMNS = {"sentence", "text", "error"}
@@ -57,7 +57,13 @@ class TableCache:
         return self._cached("keyed", name, lambda: keyed_table(self.out_dir, name))
 
     def reviewed(self, name: str, decisions) -> pd.DataFrame:
-        return reviewed_table(self.keyed(name), decisions)
+        """Corrections applied, derived values recomputed, rejected rows kept (marked)."""
+        return reviewed_with_derived(name, self.keyed, decisions)
+
+    def titles(self) -> dict[str, str]:
+        """Each document's title, or its doc_id when it has none."""
+        documents = self.core("documents")
+        return {d: t or d for d, t in zip(documents["doc_id"], documents["title"])}
 
     def origins(self) -> dict[str, str]:
         """Where each document came from: its registered source, else the web host, else 'file'."""
@@ -85,6 +91,11 @@ def _clean(value):
 
 
 
+# The check filter: one state, or every state in which the count could not be checked.
+CHECKS = ("agree", "disagree", "unchecked", "no_body", "no_count", "no_countries")
+UNCHECKED = ("no_body", "no_count", "no_countries")
+
+
 @dataclass
 class TableQuery:
     doc: str = ""
@@ -95,6 +106,8 @@ class TableQuery:
     sort: str = ""
     order: str = "asc"
     page: int = 1
+    check: str = ""  # claims only
+    scope: str = ""  # claims only: '' for country-backed claims, 'all' for every footnote marker
 
     @classmethod
     def from_request(cls, request: Request) -> "TableQuery":
@@ -105,11 +118,12 @@ class TableQuery:
             page = 1
         return cls(params.get("doc", ""), params.get("source", ""), params.get("kind", ""), params.get("state", ""),
                    params.get("q", "")[:200], params.get("sort", ""), "desc" if params.get("order") == "desc" else "asc",
-                   page)
+                   page, params.get("check", "") if params.get("check") in CHECKS else "",
+                   "all" if params.get("scope") == "all" else "")
 
     def url(self, path: str, **changes) -> str:
         values = {"doc": self.doc, "source": self.source, "kind": self.kind, "state": self.state, "q": self.q,
-                  "sort": self.sort, "order": self.order, "page": self.page}
+                  "check": self.check, "scope": self.scope, "sort": self.sort, "order": self.order, "page": self.page}
         values.update(changes)
         if values["page"] == 1:
             del values["page"]
@@ -130,6 +144,11 @@ def filter_rows(frame: pd.DataFrame, table: str, query: TableQuery, origins: dic
         mask &= frame[spec.kind].astype(str) == query.kind
     if query.state in REVIEW_STATES:
         mask &= frame["review"] == query.state
+    if table == "claims" and len(frame):
+        if query.check:
+            mask &= frame["check"].isin(UNCHECKED if query.check == "unchecked" else (query.check,))
+        elif query.scope != "all":  # the default view: statements some footnote names countries for
+            mask &= frame["n_countries"].fillna(0).astype(int) > 0
     if query.q:
         text = frame.drop(columns=["row_key"]).fillna("").astype(str)
         hits = pd.Series(False, index=frame.index)
@@ -145,7 +164,7 @@ def sort_rows(frame: pd.DataFrame, table: str, query: TableQuery) -> pd.DataFram
                                  key=_sort_key)
     if table == "claims" and len(frame):
         # count mismatches first: they are what a reviewer has to look at
-        rank = frame["count_ok"].map(lambda ok: 0 if ok is False else 1 if ok is None else 2)
+        rank = frame["count_ok"].map(lambda ok: 0 if ok is False else 1)
         return frame.assign(_rank=rank).sort_values(["_rank", "doc_id", "marker_offset"], kind="stable").drop(columns="_rank")
     return frame
 
@@ -157,28 +176,41 @@ def _sort_key(column: pd.Series) -> pd.Series:
     return column.map(lambda v: None if v is None else str(v).casefold())
 
 
-def display_columns(all_columns: list[str], with_doc: bool) -> list[str]:
+def display_columns(all_columns: list[str], with_doc: bool, rows: list[dict] | None = None) -> list[str]:
+    """The columns to show: offsets and keys left out, long text last, and (given the shown ``rows``)
+    no column that is empty in every one of them."""
     columns = [c for c in all_columns if c not in HIDDEN_COLUMNS and not c.startswith("_")]
+    if rows is not None:
+        columns = [c for c in columns if any(format_cell(row.get(c)) != "" for row in rows)]
     short = [c for c in columns if c not in LONG_COLUMNS]
     return (["doc_id"] if with_doc else []) + short + [c for c in columns if c in LONG_COLUMNS]
 
 
-def claim_countries(tables: TableCache, decisions) -> dict[tuple, list[dict]]:
-    """The (reviewed) countries behind each claim's footnote, by (doc_id, footnote_seq)."""
-    if not parquet_path(tables.out_dir, "footnote_countries").exists():
-        return {}
-    frame = tables.reviewed("footnote_countries", decisions)
-    frame = frame[frame["review"] != "reject"]
-    chips: dict[tuple, list[dict]] = {}
-    for row in records(frame):
-        chips.setdefault((row["doc_id"], row["footnote_seq"]), []).append(row)
-    return chips
+def sentence_pieces(row: dict) -> dict:
+    """A claim's sentence cut for highlighting: before the anchor, the anchor, up to the marker, after it."""
+    sentence, anchor = row.get("sentence") or "", row.get("anchor") or ""
+    start, offset = row.get("start"), row.get("marker_offset")
+    at = int(offset) - int(start) if start is not None and offset is not None else -1
+    if not 0 <= at <= len(sentence):
+        at = sentence.find(anchor) + len(anchor) if anchor and anchor in sentence else len(sentence)
+    begin = sentence.rfind(anchor, 0, at) if anchor else -1
+    if begin < 0:  # no anchor before the marker: highlight the marker alone
+        begin = end = at
+    else:
+        end = begin + len(anchor)
+    return {"before": sentence[:begin], "anchor": sentence[begin:end], "between": sentence[end:at],
+            "after": sentence[at:]}
 
 
-def with_chips(table: str, rows: list[dict], chips: dict) -> list[dict]:
+def with_chips(table: str, rows: list[dict]) -> list[dict]:
+    """Claims with their derived countries as chips (code, and the name for the hover)."""
     if table == "claims":
+        from pipeline.footnotes import country_name, listed_codes
+
         for row in rows:
-            row["_countries"] = chips.get((row["doc_id"], row["footnote_seq"]), [])
+            row["_countries"] = [{"iso2": code, "country": country_name(code) or code}
+                                 for code in listed_codes(row.get("countries"))]
+            row["_sentence"] = sentence_pieces(row)
     return rows
 
 
@@ -191,3 +223,23 @@ def original_values(tables: TableCache, table: str, rows: list[dict]) -> None:
     for row in rows:
         if row["review"] == "correct":
             row["_original"] = {k: _clean(v) for k, v in raw.loc[row["row_key"]].items()}
+
+
+def jsonable(row: dict) -> dict:
+    """A row for JSON: numpy scalars as Python values, helper fields left out."""
+    return {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items() if not k.startswith("_")}
+
+
+def document_summary(rows_by_table: dict[str, list[dict]]) -> dict:
+    """What a document holds, for the head of its page: claims by check, figures, organisations, countries."""
+    claims = rows_by_table.get("claims", [])
+    checks = [row.get("check") for row in claims if row.get("review") != "reject"]
+    countries = {row.get("iso2") for row in rows_by_table.get("countries", []) if row.get("iso2")}
+    countries |= {code for row in claims for code in (row.get("countries") or "").split(", ") if code}
+    live = {name: [row for row in rows if row.get("review") != "reject"] for name, rows in rows_by_table.items()}
+    return {"claims": sum(1 for row in live.get("claims", []) if row.get("n_countries")),
+            "markers": len(live.get("claims", [])),
+            "agree": checks.count("agree"), "disagree": checks.count("disagree"),
+            "unchecked": sum(1 for check in checks if check in UNCHECKED),
+            "figures": len(live.get("figures", [])), "organisations": len(live.get("organisations", [])),
+            "countries": len(countries)}

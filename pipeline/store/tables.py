@@ -4,7 +4,9 @@ A run replaces the rows of the documents it processed and keeps every other
 document's rows, so processing an input twice gives one set of rows and a
 changed input replaces its own.  Each Parquet file and the SQLite database are
 written to a temporary file and renamed into place: a killed run leaves the
-previous tables readable.
+previous tables readable.  Whole-number columns are written as integers (Int64 in Parquet,
+INTEGER in SQLite), reviewable tables carry their ``row_key`` (see :mod:`.keys`), and every
+SQLite table declares its primary key, so ``reviews`` joins to the data tables on ``row_key``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.schema import EXPORTS, TABLES, Table
+
+from .keys import row_keys
 
 SQLITE_NAME = "thb.sqlite"
 
@@ -43,6 +47,17 @@ def to_frame(table: Table, rows: Iterable[Mapping]) -> pd.DataFrame:
     """Rows as a frame with exactly the table's documented columns, in order."""
     frame = pd.DataFrame.from_records(list(rows), columns=list(table.columns))
     return frame if len(frame) else empty_frame(table)
+
+
+def typed(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its whole-number columns as Int64 and, for reviewable tables, its row keys."""
+    frame = frame.reindex(columns=list(table.columns))  # tables written before a column was added get it empty
+    for column in table.integers:
+        if column in frame.columns:
+            frame[column] = pd.to_numeric(frame[column], errors="raise").round().astype("Int64")
+    if table.identity:
+        frame["row_key"] = row_keys(frame, table.name) if len(frame) else pd.Series(dtype="object")
+    return frame
 
 
 def merge_rows(old: pd.DataFrame, new: pd.DataFrame, replaced_docs: set[str]) -> pd.DataFrame:
@@ -72,6 +87,7 @@ def write_tables(out_dir: Path | str, rows_by_table: Mapping[str, Iterable[Mappi
             frames[name] = merge_rows(old, new, processed_docs)
         else:
             frames[name] = new if name in rows_by_table else old
+        frames[name] = typed(table, frames[name])
     # Every file is written in full before any is renamed, so the tables change together.
     staged: list[tuple[Path, Path]] = []
     try:
@@ -122,8 +138,7 @@ def _staged_sqlite(frames: Mapping[str, pd.DataFrame], target: Path) -> Path:
     with _removed_on_error(_temp_path(target)) as tmp:
         with closing(sqlite3.connect(tmp)) as db:
             for name, frame in frames.items():
-                frame.to_sql(name, db, index=False, if_exists="replace")
-                db.execute(f'CREATE INDEX "ix_{name}_key" ON "{name}" ({", ".join(TABLES[name].key)})')
+                _write_sqlite_table(db, TABLES[name], frame)
             if target.exists():
                 _copy_foreign_tables(db, target, set(frames))
             db.commit()
@@ -141,3 +156,35 @@ def _copy_foreign_tables(db: sqlite3.Connection, old_path: Path, owned: set[str]
             db.execute(f'INSERT INTO main."{name}" SELECT * FROM old."{name}"')
     db.commit()
     db.execute("DETACH DATABASE old")
+
+
+_SQL_TYPES = {"integer": "INTEGER", "boolean": "INTEGER", "floating": "REAL", "mixed-integer-float": "REAL",
+              "decimal": "REAL"}
+
+
+def sql_type(table: Table, frame: pd.DataFrame, column: str) -> str:
+    if column in table.integers:
+        return "INTEGER"
+    return _SQL_TYPES.get(pd.api.types.infer_dtype(frame[column], skipna=True), "TEXT")
+
+
+def _write_sqlite_table(db: sqlite3.Connection, table: Table, frame: pd.DataFrame) -> None:
+    """CREATE TABLE with column types and the primary key, then the rows (missing values as NULL)."""
+    key = table.primary_key
+    unique = not frame.duplicated(subset=list(key)).any() and not frame[list(key)].isna().any().any()
+    columns = ", ".join(f'"{c}" {sql_type(table, frame, c)}' for c in frame.columns)
+    # A declared key the rows break (two markers at one offset) must not fail a run: it becomes an index.
+    constraint = f', PRIMARY KEY ({", ".join(key)})' if unique else ""
+    db.execute(f'CREATE TABLE "{table.name}" ({columns}{constraint})')
+    if not unique:
+        db.execute(f'CREATE INDEX "ix_{table.name}_key" ON "{table.name}" ({", ".join(key)})')
+    if table.primary_key != table.key:
+        db.execute(f'CREATE INDEX "ix_{table.name}_doc" ON "{table.name}" ({", ".join(table.key)})')
+    placeholders = ", ".join("?" * len(frame.columns))
+    rows = frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None)
+    db.executemany(f'INSERT INTO "{table.name}" VALUES ({placeholders})',
+                   ([_sql_value(v) for v in row] for row in rows))
+
+
+def _sql_value(value):
+    return value.item() if hasattr(value, "item") else value
