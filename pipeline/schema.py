@@ -19,6 +19,14 @@ class Table:
     per_document: bool = True  # False: the table is rewritten whole from its source each run
 
 
+# Columns saying where a country from a group expression came from; shared by the
+# footnote_countries and countries tables.
+EXPANSION_COLUMNS = {
+    "expanded_group": "The group a group expression was expanded to (pipeline/data/memberships.toml): eu, eu:27 (the Union when it had 27 members), emn, emn+emn_observers, coe, greta, schengen or eea; empty for countries named one by one.",
+    "expanded_on": "The date the group was expanded at (the publication date, ISO); empty for countries named one by one.",
+    "expansion_note": "A warning when the country was counted although its date of joining the group is not known precisely enough to be sure ('UA counted among the EMN Observer Countries on 2022-06-01: joined 2022, the exact day not known'); else empty.",
+}
+
 CORE_TABLES = [
     Table(
         "documents",
