@@ -186,7 +186,9 @@ def test_body_text_groups_become_countries_rows_with_group_and_date(text, group,
 
 def test_body_text_without_a_group_gives_no_rows_and_hedged_groups_are_ignored():
     document = assemble("d", Extraction([para("Member States must act. Nearly all EU Member States replied."),
-                                         para("The Schengen area is a place, not a list.")], published="2025-07-16"))
+                                         para("The Schengen area is a place, not a list."),
+                                         para("Visas for non-Schengen countries and non-EEA countries differ.")],
+                                 published="2025-07-16"))
     assert group_country_rows(document) == []
 
 

@@ -101,7 +101,8 @@ _GROUP = re.compile(
     r"(?:\ball\s+(?:the\s+)?(?:other\s+)?(?:(?P<union>EU|EMN)\s*(?:-?\s*(?P<size1>15|25|27|28))?\s+)?"
     r"(?P<noun>member\s+states|ms'?s|member\s+(?:and\s+observer\s+)?countries|countries)"
     r"|\b(?:all\s+(?:the\s+)?|the\s+)(?P<size3>15|25|27|28)\s+(?:EU\s+|European\s+Union\s+)?(?:member\s+states|ms'?s)\b"
-    rf"|\b(?P<lead>all\s+(?:the\s+)?(?:other\s+)?|the\s+)?(?:{_NAMED})\b"
+    rf"|(?<![\w-])(?P<lead>all\s+(?:the\s+)?(?:other\s+)?|the\s+)?(?:{_NAMED})\b"     # not 'non-Schengen countries'
+
     r"|\b(?P<bare>EU|EMN)\s+(?P<noun2>member\s+states|member\s+countries)(?=\s*,?\s*(?:except|excluding))"
     r"|\bEU\s?-?\s?(?P<size2>15|25|27|28)\b)" + _EXCEPT, re.I)
 _NAMED_KEYS = ("greta", "schengen", "eea", "coe")
