@@ -47,7 +47,7 @@ CORE_TABLES = [
             "extracted_at": "UTC time of extraction (ISO 8601).",
             "pipeline_version": "Version of thb-pipeline that produced the rows.",
             "doc_type": "Kind of publication (pipeline/extract/doctype.py), from the URL, title and first page: emn_study, emn_inform, greta_report, commission_press_release (with an IP/MEMO/STATEMENT reference), parliament_press_release (with an IPR reference), press_release (other, e.g. the EMN's), commission_news, ministry_news, news (another dated web article), speech, report, other; empty when extraction failed.",
-            "reference": "The publication's identifier when it prints one: IP/25/1234 for a Commission press release, 20241212IPR25960 for a Parliament press release, GRETA(2024)07 for a GRETA report, the title for an EMN study or inform; else empty.",
+            "reference": "The publication's identifier when it prints one: IP/25/1234 for a Commission press release, 20241212IPR25960 for a Parliament press release, GRETA(2024)07 for a GRETA report, the title for an EMN study or inform; else the DOI or ISBN the first page prints (10.14197/atr.20121666, ISBN 978-92-76-12345-6); else empty.",
             "greta_round": "For a GRETA evaluation report, the evaluation round (1-5) it belongs to; else empty.",
             "evaluated_country": "For a GRETA evaluation report, the ISO 3166-1 alpha-2 code of the party evaluated; else empty.",
             "publisher": "Who published it, when the document says: European Commission, European Parliament, European Migration Network, GRETA, Council of Europe, or the ministry named; else empty.",

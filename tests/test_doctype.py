@@ -69,6 +69,12 @@ FIXTURES = [
                  id="speech"),
     pytest.param(None, "Trafficking in human beings: annual figures", "National Rapporteur | Annual report "
                  "2023 | The Hague", "application/pdf", "2024-02-01", ("report", None, None, None, None), id="report"),
+    pytest.param(None, "The Prominent Role of National Judges", "Anti-Trafficking Review, issue 6, 2016, pp. 53-69, "
+                 "www.antitraffickingreview.org | DOI: 10.14197/atr.20121666 | Abstract | ...", "application/pdf",
+                 "2016-05-16", ("other", "10.14197/atr.20121666", None, None, None), id="doi"),
+    pytest.param(None, "Annual report 2022", "Annual report 2022 | ISBN 978-92-76-12345-6 | Luxembourg: "
+                 "Publications Office", "application/pdf", "2023-01-01",
+                 ("report", "ISBN 978-92-76-12345-6", None, None, None), id="isbn"),
     pytest.param("https://example.org/2024/05/raid", "Police raid", "Police raided three premises on Tuesday ...",
                  "text/html", None, ("news", None, None, None, None), id="news-url"),
     pytest.param(None, "Supreme Court of the United States", "No. 12-8561 | In The Supreme Court of the United "

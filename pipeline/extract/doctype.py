@@ -5,14 +5,15 @@ page and the content type.  Gives a :class:`Publication`: the type (an EMN study
 inform, a GRETA evaluation report, a Commission or Parliament press release, a news item,
 a speech, a report ...), its reference (IP/25/1234, 20241212IPR25960, GRETA(2024)07), the
 GRETA round and country evaluated, the publisher when the document says, and which
-signals decided (url, title, text).  Rules are tried most specific first; the first that
+signals decided (url, title, text).  A publication without a reference of its own keeps
+the DOI or ISBN its first page prints.  Rules are tried most specific first; the first that
 matches wins, so an EMN press release about a study is a press release, not the study.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.model import Document
 
@@ -80,6 +81,9 @@ _REPORT = re.compile(r"\b(?:report|rapport|rapportage|study|research\s+brief|res
                      r"working\s+paper|summary|supplementary\s+figures|monitor|evaluation|onderzoek)\b", re.I)
 # Numbered chapters, figures and tables: a page out of a report even without its title page.
 _REPORT_APPARATUS = re.compile(r"\b(?:chapter\s+\d+|figure\s+[A-Z]{0,3}\d+[a-z]?\.|table\s+[A-Z]{0,3}\d+[a-z]?\.)", re.I)
+# Identifiers printed on a first page, kept when the publication has no reference of its own.
+_DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"<>|]+")
+_ISBN = re.compile(r"\bISBN(?:-1[03])?:?\s*(?:97[89][\s-]?)?\d{1,5}[\s-]?\d{1,7}[\s-]?\d{1,7}[\s-]?[\dX]\b")
 _NEWS_URL = re.compile(r"/(?:news|nieuws|actualites|aktuelles|article|story|press)/|/20\d\d/\d\d/", re.I)
 
 
@@ -88,11 +92,12 @@ def detect_publication(*, url: str | None, title: str | None, text: str, content
     """The publication type and identifiers of one document (see the module docstring)."""
     signals = _Signals(url=url or "", title=title or "", text=text[:FIRST_PAGE_CHARS],
                        web="html" in content_type, dated=bool(published))
-    for rule in _RULES:
-        found = rule(signals)
-        if found is not None:
-            return found
-    return Publication()
+    found = next((found for rule in _RULES if (found := rule(signals)) is not None), Publication())
+    if found.reference is None:
+        printed = _DOI.search(signals.text) or _ISBN.search(signals.text)
+        if printed:
+            found = replace(found, reference=printed.group(0).rstrip(".,;)"))
+    return found
 
 
 def publication_of(document: Document, *, url: str | None, content_type: str = "") -> Publication:
