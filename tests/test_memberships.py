@@ -10,7 +10,7 @@ import pytest
 from pipeline.footnotes.countries import find_country_lists, find_group_lists
 from pipeline.footnotes.groups import group_country_rows
 from pipeline.footnotes.reference import (emn_observers, emn_status, eu_members, groups, membership,
-                                          parse_tenure)
+                                          parse_tenure, read_group)
 from pipeline.model import Extraction, assemble
 from test_footnotes import note, para, tables
 
@@ -48,6 +48,16 @@ def test_every_group_names_its_source_and_every_member_is_a_country():
 def test_tenures_read_exact_partial_and_unknown_dates(entry, earliest, certain):
     tenure = parse_tenure(entry)
     assert (tenure.earliest, tenure.certain) == (earliest, certain)
+
+
+@pytest.mark.parametrize("spec, message", [
+    ({"name": "G", "source": "S", "members": {"FR": {"joined": "2021-13-01"}}}, "g.members.FR"),
+    ({"name": "G", "source": "S", "members": {"FR": {"left": "2021-01-01"}}}, "g.members.FR"),
+    ({"name": "G", "members": {}}, "lacks 'source'"),
+])
+def test_a_malformed_entry_names_itself(spec, message):
+    with pytest.raises(ValueError, match=message):
+        read_group("g", spec)
 
 
 def test_group_sizes_today_are_the_well_known_ones():

@@ -105,14 +105,26 @@ def parse_tenure(entry: dict) -> Tenure:
 @lru_cache(maxsize=1)
 def _reference() -> _Reference:
     data = tomllib.loads(DATA_FILE.read_text(encoding="utf-8"))
-    groups = {}
-    for key, spec in data["groups"].items():
-        groups[key] = Group(
-            key=key, name=spec["name"], source=spec["source"],
-            tenures={code: parse_tenure(entry) for code, entry in spec.get("members", {}).items()},
-            members_of=spec.get("members_of"), excluded=frozenset(spec.get("except", ())),
-            since=date.fromisoformat(spec["since"]) if "since" in spec else None)
-    return _Reference(protocol=dict(data["protocol_codes"]), extra=dict(data["extra_codes"]), groups=groups)
+    return _Reference(protocol=dict(data["protocol_codes"]), extra=dict(data["extra_codes"]),
+                      groups={key: read_group(key, spec) for key, spec in data["groups"].items()})
+
+
+def read_group(key: str, spec: dict) -> Group:
+    """A group from its data entry; a malformed entry raises a ValueError that names it."""
+    try:
+        return Group(key=key, name=spec["name"], source=spec["source"],
+                     tenures={code: _read_tenure(key, code, entry) for code, entry in spec.get("members", {}).items()},
+                     members_of=spec.get("members_of"), excluded=frozenset(spec.get("except", ())),
+                     since=date.fromisoformat(spec["since"]) if "since" in spec else None)
+    except KeyError as error:
+        raise ValueError(f"{DATA_FILE.name}: group {key!r} lacks {error}") from error
+
+
+def _read_tenure(key: str, code: str, entry: dict) -> Tenure:
+    try:
+        return parse_tenure(entry)
+    except (KeyError, ValueError) as error:
+        raise ValueError(f"{DATA_FILE.name}: {key}.members.{code} = {entry}: {error}") from error
 
 
 def groups() -> dict[str, Group]:
@@ -181,18 +193,23 @@ def membership(group: str, on: str | date | None = None) -> Membership:
 
 
 def _statuses(group: str, day: date) -> dict[str, str]:
+    return dict(_statuses_on(group, day))
+
+
+@lru_cache(maxsize=4096)
+def _statuses_on(group: str, day: date) -> tuple[tuple[str, str], ...]:
+    """(code, 'member' or 'uncertain') of every member on ``day``; cached, as every mention asks."""
     spec = _reference().groups[group]
     if spec.since is not None and day < spec.since:
-        return {}
+        return ()
     statuses = {}
     if spec.members_of:
-        statuses = {code: status for code, status in _statuses(spec.members_of, day).items()
-                    if code not in spec.excluded}
+        statuses = {code: status for code, status in _statuses_on(spec.members_of, day) if code not in spec.excluded}
     for code, tenure in spec.tenures.items():
         status = tenure.on(day)
         if status is not None and statuses.get(code) != "member":
             statuses[code] = status
-    return statuses
+    return tuple(statuses.items())
 
 
 def _warning(group: str, code: str, day: date) -> str:
