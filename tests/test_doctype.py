@@ -54,6 +54,9 @@ FIXTURES = [
     pytest.param(None, "New EMN study on trafficking", "New EMN study on trafficking | Press release: | 16 July 2025 "
                  "| The European Migration Network (EMN) has published the study ...", "text/markdown", "2025-07-16",
                  ("press_release", None, None, None, "European Migration Network"), id="emn-press-release"),
+    pytest.param("https://www.police.example/media/press-releases/2025/raid", "Raid in Rotterdam", "Officers "
+                 "arrested four suspects ...", "text/html", "2025-03-18", ("press_release", None, None, None, None),
+                 id="press-release-url"),
     pytest.param("https://home-affairs.ec.europa.eu/news/networks-meet_en", "Networks meet", "Migration and Home "
                  "Affairs | News article | 11 December 2024 | Directorate-General for Migration and Home Affairs",
                  "text/html", "2024-12-11", ("commission_news", None, None, None, "European Commission"),

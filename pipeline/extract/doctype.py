@@ -66,6 +66,7 @@ _EMN_INFORM = re.compile(rf"\b{_EMN}\s+inform\b", re.I)
 _EMN_STUDY = re.compile(rf"\b{_EMN}\s+(?:\w+\s+)?study\b|\bstudy\s+(?:of|by)\s+the\s+{_EMN}", re.I)
 _PRESS_RELEASE = re.compile(r"\bpress\s+release\b|\bpersbericht\b|\bcommuniqué\s+de\s+presse\b|\bPressemitteilung\b",
                             re.I)
+_PRESS_RELEASE_URL = re.compile(r"press[-_]?releases?|persbericht|communique-de-presse|pressemitteilung", re.I)
 _NEWS_ITEM = re.compile(r"\bnews\s+(?:article|item)\b|\bnieuwsbericht\b", re.I)
 _COMMISSION = re.compile(r"\bEuropean\s+Commission\b|\bDirectorate-General\b|\bec\.europa\.eu\b|"
                          r"\bhome-affairs\.ec\.europa\.eu\b", re.I)
@@ -153,6 +154,8 @@ def _country_code(name: str) -> str | None:
 def _press_release(signals: _Signals) -> Publication | None:
     head = _Signals(signals.url, signals.title, signals.text[:400], signals.web, signals.dated)
     match, where = head.where(_PRESS_RELEASE, "title", "text")
+    if match is None:
+        match, where = head.where(_PRESS_RELEASE_URL, "url")
     if match is None:
         return None
     publisher = "European Migration Network" if re.search(_EMN, signals.text, re.I) else _ministry(signals.text)
