@@ -15,7 +15,7 @@ from pathlib import Path
 from . import __version__
 from .errors import PipelineError, TerminalError
 from .model import Document, assemble
-from pipeline.extract import ExtractionPool, ExtractJob
+from pipeline.extract import ExtractionPool, ExtractJob, Publication, publication_of
 from .settings import SAMPLES_DIR, Settings
 from pipeline.ingest import RawStore, StoredInput, is_url, make_doc_id, utc_now
 
@@ -256,6 +256,8 @@ def document_rows(results: list[Processed]) -> dict[str, list[dict]]:
 
 def _document_row(result: Processed) -> dict:
     doc = result.document
+    publication = publication_of(doc, url=result.url or result.source, content_type=result.content_type) if doc \
+        else Publication(doc_type=None)
     return {
         "doc_id": result.doc_id, "source": result.source, "url": result.url,
         "title": doc.title if doc else None, "published": doc.published if doc else None,
@@ -266,6 +268,9 @@ def _document_row(result: Processed) -> dict:
         "status": "ok" if result.error is None else result.error.reason,
         "error": str(result.error) if result.error else None,
         "extracted_at": result.extracted_at, "pipeline_version": __version__,
+        "doc_type": publication.doc_type, "reference": publication.reference,
+        "greta_round": publication.greta_round, "evaluated_country": publication.evaluated_country,
+        "publisher": publication.publisher, "doc_type_from": publication.evidence,
     }
 
 

@@ -27,6 +27,14 @@ class Table:
         return ("row_key",) if self.identity else self.key
 
 
+# Columns saying where a country from a group expression came from; shared by the
+# footnote_countries and countries tables.
+EXPANSION_COLUMNS = {
+    "expanded_group": "The group a group expression was expanded to (pipeline/data/memberships.toml): eu, eu:27 (the Union when it had 27 members), emn, emn+emn_observers, coe, greta, schengen or eea; empty for countries named one by one.",
+    "expanded_on": "The date the group was expanded at (the publication date, ISO); empty for countries named one by one.",
+    "expansion_note": "A warning when the country was counted although its date of joining the group is not known precisely enough to be sure ('UA counted among the EMN Observer Countries on 2022-06-01: joined 2022, the exact day not known'); else empty.",
+}
+
 CORE_TABLES = [
     Table(
         "documents",
@@ -47,6 +55,12 @@ CORE_TABLES = [
             "error": "A readable explanation when status is not 'ok'.",
             "extracted_at": "UTC time of extraction (ISO 8601).",
             "pipeline_version": "Version of thb-pipeline that produced the rows.",
+            "doc_type": "Kind of publication (pipeline/extract/doctype.py), from the URL, title and first page: emn_study, emn_inform, greta_report, commission_press_release (with an IP/MEMO/STATEMENT reference), parliament_press_release (with an IPR reference), press_release (other, e.g. the EMN's), commission_news, ministry_news, news (another dated web article), speech, report, other; empty when extraction failed.",
+            "reference": "The publication's identifier when it prints one: IP/25/1234 for a Commission press release, 20241212IPR25960 for a Parliament press release, GRETA(2024)07 for a GRETA report, the title for an EMN study or inform; else the DOI or ISBN the first page prints (10.14197/atr.20121666, ISBN 978-92-76-12345-6); else empty.",
+            "greta_round": "For a GRETA evaluation report, the evaluation round (1-5) it belongs to; else empty.",
+            "evaluated_country": "For a GRETA evaluation report, the ISO 3166-1 alpha-2 code of the party evaluated; else empty.",
+            "publisher": "Who published it, when the document says: European Commission, European Parliament, European Migration Network, GRETA, Council of Europe, or the ministry named; else empty.",
+            "doc_type_from": "The signals that decided doc_type, joined by '+': url, title, text (the first page), date (a dated web page); empty for 'other'.",
         },
         integers=("n_pages", "n_chars"),
     ),

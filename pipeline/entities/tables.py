@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.schema import Table
+from pipeline.schema import EXPANSION_COLUMNS, Table
 
 _PROVENANCE = {
     "page": "Page number (from 1) for PDFs; empty for other types.",
@@ -28,15 +28,17 @@ TABLES = [
     ),
     Table(
         "countries",
-        "Countries mentioned in the text: names, adjectives ('Hungarian') and two-letter codes in lists. Regions and cities are not countries.",
+        "Countries mentioned in the text: names, adjectives ('Hungarian') and two-letter codes in lists, and the members of groups the body text names ('the 27 Member States', 'EU-28', 'all GRETA parties', 'the Schengen States'; one row per member, from pipeline.footnotes, expanded at the publication date). Regions and cities are not countries.",
         {
             "doc_id": "Document id (documents.doc_id).",
             "iso2": "ISO 3166-1 alpha-2 code (EL is given as GR, UK as GB; XK for Kosovo).",
             "country": "The country's common English name.",
-            "mention": "The text as written: name, adjective or code.",
+            "mention": "The text as written: name, adjective or code; for a group's member, the group expression.",
             **_PROVENANCE,
+            "expanded_from": "The group expression the row comes from ('the 27 Member States', 'EU-28'); empty for a country named itself.",
+            **EXPANSION_COLUMNS,
         },
-        key=("doc_id", "start"),
+        key=("doc_id", "start", "iso2"),
     ),
     Table(
         "persons",

@@ -5,7 +5,8 @@ Takes bytes and their type (from :mod:`pipeline.ingest`); gives an
 comment, caption) with page and offsets, and footnote markers kept apart from the text.
 ``dispatch`` picks the extractor by type; ``html`` (trafilatura), ``markdown`` and the
 ``pdf`` package do the work; ``sandbox`` runs extractions in worker processes with time
-and memory limits, so a hostile input costs one document, not the run.
+and memory limits, so a hostile input costs one document, not the run.  ``doctype`` tells
+what kind of publication an extracted document is (EMN study, GRETA report, press release ...).
 """
 
 from pipeline.lazy import lazy_exports
@@ -15,6 +16,7 @@ _EXPORTS = {
     "extract_html": ".html", "extract_markdown": ".markdown", "parse_date": ".markdown",
     "extract_pdf": ".pdf",
     "ExtractJob": ".sandbox", "ExtractionPool": ".sandbox",
+    "Publication": ".doctype", "detect_publication": ".doctype", "publication_of": ".doctype",
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

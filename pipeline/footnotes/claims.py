@@ -15,10 +15,11 @@ and footnote_countries tables into a claim × country grid for spreadsheets.
 from __future__ import annotations
 
 from pipeline.model import Block, Document, Marker
-from pipeline.schema import Table
+from pipeline.schema import EXPANSION_COLUMNS, Table
 
 from .counts import RELATION, check_relation, count_agrees, count_phrase, parse_number
 from .countries import CountryList, find_country_lists
+from .groups import group_country_rows
 from .notes import Note, footnote_notes, link_markers
 from .sentences import anchor_before, split_sentences
 
@@ -50,8 +51,9 @@ TABLES = [
             "iso2": "ISO 3166-1 alpha-2 code ('GR' for EL, 'GB' for UK; 'XK' for Kosovo).",
             "country": "English short name of the country.",
             "eu_member": "Whether the country was an EU Member State on the publication date (the United Kingdom until 31 January 2020, Croatia from 1 July 2013).",
-            "emn_status": "member (EU Member State in the European Migration Network: all but Denmark), observer (NO, GE, MD, UA, ME, AM, RS, MK, AL) or empty.",
+            "emn_status": "On the publication date: member (EU Member State in the European Migration Network: all but Denmark), observer (from its join date: GE 2021-03-11, MD 2021-03-12, UA 2022, ME 2022-09-23, AM October 2022, RS 2023-03-16, MK 2024-10-28; NO earlier, AL by July 2025) or empty.",
             "expanded_from": "The group expression the country comes from ('all EU MSs, except CY, CZ', 'EU27'); empty for codes listed one by one.",
+            **EXPANSION_COLUMNS,
         },
         key=("doc_id", "footnote_seq", "iso2"),
     ),
@@ -89,8 +91,9 @@ TABLES = [
 def footnote_tables(document: Document, *, published: str | None) -> dict[str, list[dict]]:
     """The footnotes, footnote_countries and claims tables for one document.
 
-    ``published`` (ISO date) decides EU membership for group expressions and the
-    eu_member column; the document's own date is used when it is None."""
+    ``published`` (ISO date) decides the members of group expressions and the eu_member
+    and emn_status columns; the document's own date is used when it is None.  Rows for
+    the countries table come from group expressions in the body text ('the 27 Member States')."""
     published = published or document.published
     notes = footnote_notes(document, published)
     links = link_markers(document)
@@ -102,6 +105,7 @@ def footnote_tables(document: Document, *, published: str | None) -> dict[str, l
         "footnotes": [_footnote_row(doc_id, note) for note in notes],
         "footnote_countries": [row for note in notes for row in _country_rows(doc_id, note)],
         "claims": build_claims(document, notes, links),
+        "countries": group_country_rows(document, published=published),
     }
 
 
@@ -123,7 +127,8 @@ def _country_rows(doc_id: str, note: Note) -> list[dict]:
             rows.append({"doc_id": doc_id, "footnote": note.block.label, "footnote_seq": note.seq,
                          "code": mention.code, "iso2": mention.iso2, "country": mention.country,
                          "eu_member": mention.eu_member, "emn_status": mention.emn_status,
-                         "expanded_from": mention.expanded_from})
+                         "expanded_from": mention.expanded_from, "expanded_group": mention.expanded_group,
+                         "expanded_on": mention.expanded_on, "expansion_note": mention.expansion_note})
     return rows
 
 

@@ -8,8 +8,10 @@ context says so: a footnote that is nothing but the list, a list introduced by
 exception list of a group expression.  Codes whose case a PDF font mangled
 ("Cy", "iE", "nL") count only inside a list that is mostly proper codes.
 Lists of names ("Belgium, France and the Netherlands") follow the same rules.
-Group expressions ("EU27", "all EU Member States except DK") are expanded to
-the Union of the publication date.
+Group expressions ("EU27", "the 27 Member States", "all EU Member States except DK",
+"all EMN Member and Observer Countries", "all GRETA parties", "the Schengen States",
+"EEA countries") are expanded to the group's members on the publication date
+(:func:`.reference.membership`); each mention says the group and date it came from.
 
 Codes, names and memberships come from :mod:`.reference`.
 """
@@ -21,8 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from .reference import (country_name, emn_members, emn_observers, emn_status, eu_members, eu_snapshot,
-                        find_country_names, is_eu_member, protocol_code, to_iso2)
+from .reference import (Membership, as_date, country_name, emn_status, eu_snapshot, find_country_names,
+                        is_eu_member, membership, protocol_code, to_iso2)
 
 # --- mentions ------------------------------------------------------------------------------------
 
@@ -38,6 +40,9 @@ class CountryMention:
     start: int                  # offsets in the searched text (the group expression for expansions)
     end: int
     expanded_from: str | None = None
+    expanded_group: str | None = None   # the group's key ('eu', 'emn+emn_observers', 'eu:27')
+    expanded_on: str | None = None      # the date the group was expanded at (ISO)
+    expansion_note: str | None = None   # why the member was counted on an uncertain date
 
 
 @dataclass
@@ -49,6 +54,7 @@ class CountryList:
     mentions: list[CountryMention] = field(default_factory=list)
     reason: str = ""            # why it was accepted: whole, cue, colon, sentence, group
     group: str | None = None    # the group expression ('all EU MSs, except CY, CZ')
+    group_key: str | None = None  # the group it was expanded from ('eu', 'emn+emn_observers')
 
     @property
     def iso2(self) -> list[str]:
@@ -83,13 +89,23 @@ _LEAD_IN = re.compile(r"^\s*(?:(?:these|they|those)\s+(?:are|were|include[sd]?)\
                       r"(?:(?:the\s+)?(?:figure|table|data|chart)\s+)?(?:includes?|covers?|contains?|source)?"
                       r"\s*(?:data\s+)?(?:from|for)?\s*[:\-]?\s*", re.I)
 _SAMPLE_SIZE = re.compile(r"\(\s*n\s*=\s*[\d,. ]+\)", re.I)
+_EXCEPT = (r"(?P<except>\s*,?\s*(?:except(?:\s+for)?|excluding|other\s+than|with\s+the\s+exception\s+of|but\s+not|"
+           r"apart\s+from)\s+)?")
+# Groups named without "EU"/"EMN": the parties GRETA evaluates, Schengen, the EEA, the Council of Europe.
+_NAMED = (r"(?P<greta>GRETA\s+(?:states\s+)?parties|(?:states\s+)?parties\s+to\s+the\s+(?:Council\s+of\s+Europe\s+|CoE\s+)?"
+          r"(?:Anti-Trafficking\s+Convention|Convention\s+on\s+Action\s+against\s+Trafficking\s+in\s+Human\s+Beings))"
+          r"|(?P<schengen>Schengen\s+(?:area\s+)?(?:member\s+states|states|countries))"
+          r"|(?P<eea>(?:EU\s*/\s*)?EEA\s+(?:member\s+states|states|countries))"
+          r"|(?P<coe>(?:Council\s+of\s+Europe|CoE)\s+member\s+states)")
 _GROUP = re.compile(
     r"(?:\ball\s+(?:the\s+)?(?:other\s+)?(?:(?P<union>EU|EMN)\s*(?:-?\s*(?P<size1>15|25|27|28))?\s+)?"
     r"(?P<noun>member\s+states|ms'?s|member\s+(?:and\s+observer\s+)?countries|countries)"
+    r"|\b(?:all\s+(?:the\s+)?|the\s+)(?P<size3>15|25|27|28)\s+(?:EU\s+|European\s+Union\s+)?(?:member\s+states|ms'?s)\b"
+    rf"|(?<![\w-])(?P<lead>all\s+(?:the\s+)?(?:other\s+)?|the\s+)?(?:{_NAMED})\b"     # not 'non-Schengen countries'
+
     r"|\b(?P<bare>EU|EMN)\s+(?P<noun2>member\s+states|member\s+countries)(?=\s*,?\s*(?:except|excluding))"
-    r"|\bEU\s?-?\s?(?P<size2>15|25|27|28)\b)"
-    r"(?P<except>\s*,?\s*(?:except(?:\s+for)?|excluding|other\s+than|with\s+the\s+exception\s+of|but\s+not|"
-    r"apart\s+from)\s+)?", re.I)
+    r"|\bEU\s?-?\s?(?P<size2>15|25|27|28)\b)" + _EXCEPT, re.I)
+_NAMED_KEYS = ("greta", "schengen", "eea", "coe")
 
 
 # In a footnote, this many proper codes ending a sentence are a list even without a cue word.
@@ -240,7 +256,7 @@ def _unique(mentions: list[CountryMention]) -> list[CountryMention]:
 
 # --- group expressions ---------------------------------------------------------------------------
 
-def _find_groups(text: str, on: str | date | None, footnote: bool) -> list[CountryList]:
+def _find_groups(text: str, on: str | date | None, footnote: bool, accept_all: bool = False) -> list[CountryList]:
     found = []
     for match in _GROUP.finditer(text):
         if _HEDGED.search(text[max(0, match.start() - 25):match.start()]):
@@ -251,30 +267,51 @@ def _find_groups(text: str, on: str | date | None, footnote: bool) -> list[Count
             excluded, end = _exception_list(text, match.end())
             if not excluded:
                 end = match.start("except")
-        members = _group_members(match, on)
-        if members is None and excluded and (match.group("noun") or "").lower().startswith("member states"):
+        expansion = _group_members(match, on)
+        if expansion is None and excluded and (match.group("noun") or "").lower().startswith("member states") \
+                and set(excluded) <= set(membership("eu", on).members):
             # 'all Member States except DK, IE': the exceptions show which Member States are meant
-            members = eu_members(on) if set(excluded) <= set(eu_members(on)) else None
-        if members is None or not _group_accepted(text, match, end, footnote):
+            expansion = ("eu", membership("eu", on))
+        if expansion is None or not (accept_all or _group_accepted(text, match, end, footnote)):
             continue
+        key, members = expansion
         expression = text[match.start():end]
+        day = members.day.isoformat()
         mentions = [make_mention(protocol_code(code), match.start(), end, on, expanded_from=expression)
-                    for code in members if code not in excluded]
-        found.append(CountryList(match.start(), end, mentions, "group", expression))
+                    for code in members.members if code not in excluded]
+        for mention in mentions:
+            mention.expanded_group, mention.expanded_on = key, day
+            mention.expansion_note = members.warnings.get(mention.iso2)
+        found.append(CountryList(match.start(), end, mentions, "group", expression, key))
     return found
 
 
-def _group_members(match: re.Match, on: str | date | None) -> list[str] | None:
-    size = match.group("size1") or match.group("size2")
+def find_group_lists(text: str, *, on: str | date | None = None) -> list[CountryList]:
+    """Every group expression in running text ('the 27 Member States', 'EU-28', 'all GRETA
+    parties', 'the Schengen States'), expanded at ``on``, whether or not it is an enumeration."""
+    return [found for found in _find_groups(text, on, footnote=False, accept_all=True) if found.mentions]
+
+
+def _group_members(match: re.Match, on: str | date | None) -> tuple[str, Membership] | None:
+    """The group a match names, as (key, members on the date); None when it cannot tell which."""
+    size = match.group("size1") or match.group("size2") or match.group("size3")
     union = (match.group("union") or match.group("bare") or "").upper()
     noun = (match.group("noun") or match.group("noun2") or "").lower()
+    named = next((key for key in _NAMED_KEYS if match.group(key)), None)
     if size:
-        return eu_snapshot(int(size), on)
+        snapshot = eu_snapshot(int(size), on)
+        return None if snapshot is None else (f"eu:{size}", Membership("eu", as_date(on), snapshot))
+    if named:
+        return named, membership(named, on)
     if union == "EMN":
-        observers = emn_observers() if "observer" in noun else []
-        return emn_members(on) + observers
+        members = membership("emn", on)
+        if "observer" not in noun:
+            return "emn", members
+        observers = membership("emn_observers", on)
+        return "emn+emn_observers", Membership("emn+emn_observers", members.day, members.members + observers.members,
+                                               {**members.warnings, **observers.warnings})
     if union == "EU" or noun.startswith("ms"):
-        return eu_members(on)
+        return "eu", membership("eu", on)
     return None          # "all countries", "all Member States" (of the UN?): no telling which
 
 
@@ -307,6 +344,8 @@ def _group_accepted(text: str, match: re.Match, end: int, footnote: bool) -> boo
     'EU27' counts only as the whole footnote or after a cue ('data from EU27')."""
     if match.group(0).lower().startswith("all") or match.group("except") and end > match.end("except"):
         return True
+    if match.group("size3"):
+        return True          # 'the 27 Member States': a count of a whole Union, not a passing mention
     before = text[:match.start()]
     if footnote and _rest_is_empty(_LEAD_IN.sub("", before, count=1)) and _rest_is_empty(text[end:]):
         return True
