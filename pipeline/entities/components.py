@@ -111,7 +111,9 @@ class GazetteerComponent:
         spans = filter_spans([_Match(doc, start, end, key) for key, start, end in matches])
         hits = _empty_hits()
         hits["text"] = text = doc.user_data.get(TABLES_ONLY) or doc.text   # Doc.text walks every token
-        hits["model_ents"] = [(e.start_char, e.end_char, e.label_) for e in doc.ents] if self.has_ner else []
+        hits["model_ents"] = [(e.start_char, e.end_char, _MODEL_LABELS.get(e.label_, e.label_)) for e in doc.ents
+                              ] if self.has_ner else []
+        hits["language"] = doc.lang_
         hits["sentences"] = _sentence_spans(doc, text)
         for span in spans:
             entry = self.entries[span.key]
@@ -135,6 +137,8 @@ class GazetteerComponent:
         return dict(hit, kind=entry["kind"])
 
 
+# The French and German models label people PER and places LOC, the English one PERSON and GPE.
+_MODEL_LABELS = {"PER": "PERSON"}
 _GAZETTEER_TABLE = {"org": "organisations", "country": "countries", "region": "places", "city": "places"}
 
 
