@@ -49,7 +49,7 @@ def register_components() -> None:
     Language.factory("thb_gazetteer", func=lambda nlp, name: GazetteerComponent(nlp))
     Language.component("thb_legal_refs", func=_legal_refs_component)
     Language.factory("thb_persons", func=lambda nlp, name: PersonsComponent())
-    Language.factory("thb_model_orgs", func=lambda nlp, name: ModelOrgsComponent())
+    Language.factory("thb_model_orgs", func=lambda nlp, name: ModelOrgsComponent(nlp))
     Language.component("thb_figures", func=_figures_component)
     Language.factory("thb_acronyms", func=lambda nlp, name: AcronymsComponent())
     Language.component("thb_export", func=_export_component)
@@ -79,7 +79,7 @@ class GazetteerComponent:
     def __init__(self, nlp):
         from spacy.matcher import PhraseMatcher
 
-        self.places = load_places()
+        self.places = load_places(language=nlp.lang)
         self.has_ner = "ner" in nlp.pipe_names
         self.caseless = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
@@ -197,8 +197,8 @@ def _not_name_words() -> frozenset[str]:
 
 
 class ModelOrgsComponent:
-    def __init__(self):
-        places = load_places()
+    def __init__(self, nlp):
+        places = load_places(language=nlp.lang)
         self.place_names = frozenset([*places.countries, *places.demonyms, *places.regions, *places.cities])
 
     def __call__(self, doc):

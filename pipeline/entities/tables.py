@@ -19,7 +19,7 @@ TABLES = [
             "doc_id": "Document id (documents.doc_id).",
             "org_id": "Canonical id in pipeline/data/organisations.toml for gazetteer matches (and acronyms linked to them); empty otherwise.",
             "name": "Canonical name for gazetteer matches, the long form for acronyms the document defines, else the mention.",
-            "type": "eu_institution, eu_body, eu_agency, eu_network, international_organisation, un_body, council_of_europe_body, osce_body, national_body or ngo (gazetteer); empty for model matches.",
+            "type": "eu_institution, eu_body, eu_agency, eu_network, international_organisation, un_body, council_of_europe_body, osce_body, political_group, national_body or ngo (gazetteer); empty for model matches.",
             "mention": "The text as written.",
             "source": "gazetteer, model (spaCy NER) or acronym (an acronym or long form defined in the document).",
             **_PROVENANCE,
