@@ -217,7 +217,7 @@ def _figures_component(doc):
     hits = doc._.thb_hits
     sentences = hits["sentences"]
     blocked = spans_of(hits["organisations"]) + spans_of(hits["persons"]) + spans_of(hits["legal_refs"])
-    hits["figures"] = find_figures(hits["text"], sentences, blocked)
+    hits["figures"] = find_figures(hits["text"], sentences, blocked, language=hits["language"])
     return doc
 
 

@@ -12,6 +12,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from . import figure_words as other
 from .spans import SpanIndex
 from .subjects import SUBJECT_BACK, subject_after, subject_before
 
@@ -19,7 +20,7 @@ from .subjects import SUBJECT_BACK, subject_after, subject_before
 # --- figures ------------------------------------------------------------------------------------------
 
 MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-          r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
+          r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|" + other.OTHER_MONTHS + r")\.?")
 _YEAR = r"(?:19|20)\d{2}"
 _NUMBER = re.compile(r"""
     (?<![\w/§])(?<!\d[.,])(?<![^\W\d_]-)
@@ -27,7 +28,7 @@ _NUMBER = re.compile(r"""
         [1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?                    # 14,000   1,222.5
       | [1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?                    # 5.000    1.234,5  (continental)
       | \d{1,3}(?:[\u00a0\u202f\u2009]\d{3})+                # 14 000 with a no-break or thin space
-      | \d+,\d{1,2}(?=\s?(?:%|per\s?cent|percent|million|billion))   # 63,1%
+      | \d+,\d{1,2}(?=\s?(?:%|per\s?cent|percent|million|billion))   # 63,1%  (other languages: figure_words)
       | \d+(?:\.\d+)?
     )
     (?![\w/]|[.,]\d)
@@ -38,11 +39,11 @@ _NOT_FIGURES = re.compile(rf"""
          |tables?|figures?|fig\.|box|pages?|pp?\.|vol\.|volume|issue|part|recitals?|footnotes?|notes?|step
          |questions?|goals?|targets?|sdgs?|resolutions?|protocols?|case|tel\.?|phone|fax|room|line|items?|rules?
          |priority|recommendations?|indicators?|objectives?|version|edition|level|category|option|session|wave
-         |round|stage|phase|module|grade|isbn|issn|no\.|nos\.)|\bNo\b|§|\bOJ\s+[LC]\b,?)
+         |round|stage|phase|module|grade|isbn|issn|no\.|nos\.|{other.OTHER_REFERENCE_WORDS})|\bNo\b|§|\bOJ\s+[LC]\b,?)
     \s*(?:No\.?\s*)?
     (?:\d+|[IVXLC]+\b)[a-z]?(?:[.\-–/]\d+[a-z]?)*(?:\s*\([\da-z]+\))*
     (?:\s*(?:,|and|or|to|-|–|&)\s*\d+[a-z]?(?:[.\-–/]\d+[a-z]?)*(?:\s*\([\da-z]+\))*)*
-  | \b\d{{1,2}}(?:st|nd|rd|th)?(?:\s*(?:-|–|—|to|and)\s*\d{{1,2}}(?:st|nd|rd|th)?)?
+  | \b\d{{1,2}}{other.DAY_SUFFIX}?(?:\s*(?:-|–|—|to|and|au|bis|tot)\s*\d{{1,2}}{other.DAY_SUFFIX}?)?
     \s+(?:of\s+)?{MONTH}(?:,?\s+\d{{4}})?
   | \b{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?!\d)(?:\s*[-–]\s*\d{{1,2}}(?!\d))?(?:,?\s+\d{{4}})?
   | \b\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b
@@ -59,11 +60,11 @@ _NOT_FIGURES = re.compile(rf"""
 _WEB_ADDRESS = re.compile(r"https?://\S+|\bwww\.\S+|\bdata\.europa\.eu/\S+")
 _DIGITS = re.compile(r"\d+")
 _ENUMERATOR = re.compile(r"^\s*\(?\d{1,2}[.)](?=\s)|(?<=[\s,;])\d{1,2}\)(?=\s)")
-_PERCENT = re.compile(r"\s?(?:%|per\s?cent\b|percent\b|pct\b)")
-_SCALE = re.compile(r"\s?(million|billion|thousand|bn|mln|mn)\b", re.I)
-_SCALES = {"thousand": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9}
+_PERCENT = re.compile(r"\s?(?:%|per\s?cent\b|percent\b|pct\b|" + other.PERCENT_WORDS + ")")
+_SCALES = {"thousand": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9} | other.SCALES
+_SCALE = re.compile(rf"\s?({'|'.join(sorted(_SCALES, key=len, reverse=True))})\b\.?", re.I)
 _CURRENCY_BEFORE = re.compile(r"(?:€|£|\$|US\$|EUR|USD|GBP)\s?$")
-_CURRENCY_AFTER = re.compile(r"\s?(?:euros?|EUR|dollars?|USD|pounds?|GBP)\b")
+_CURRENCY_AFTER = re.compile(r"\s?(?:" + other.CURRENCY_WORDS + r"|(?:euros?|EUR|dollars?|USD|pounds?|GBP)\b)")
 _RANGE_GAP = re.compile(r"\s*(?:-|–|—|to)\s*")
 
 _UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -91,14 +92,16 @@ _QUALIFIER = re.compile(
     r"as\s+many\s+as|as\s+much\s+as|close\s+to|an\s+estimated|estimated|approximately|approx\.|around|about|"
     r"roughly|nearly|almost|over|above|under|below|some|circa|ca\.|an\s+average\s+of|on\s+average|"
     r"average\s+of|a\s+maximum\s+of|a\s+minimum\s+of)\s+(?:the\s+|a\s+|an\s+)?(?:€|\$|£|EUR\s|USD\s)?$")
-_QUALIFIER_AFTER = re.compile(r"(?i)\s*(?:(?P<least>or\s+more|or\s+above|or\s+over|and\s+over|and\s+above|\+)|"
+_QUALIFIER_AFTER = re.compile(r"(?i)\s*(?:(?P<least>or\s+more|or\s+above|or\s+over|and\s+over|and\s+above|\+|"
+                              + other.AT_LEAST_AFTER + r")|"
                               r"(?P<most>or\s+(?:less|fewer|under|below)))")
 _PERIOD = re.compile(rf"""(?ix)
     \b(?:in|from|for|during|between|since|by|of|until|till|to|over|throughout|as\s+of|(?:at\s+)?the\s+end\s+of|
-       end\s+of|(?:at\s+)?the\s+(?:start|beginning)\s+of)
-    \s+(?:the\s+)?(?:(?:calendar|fiscal|financial|reporting|school|academic)\s+)?(?:(?:period|years?)\s+)?
+       end\s+of|(?:at\s+)?the\s+(?:start|beginning)\s+of|{other.PERIOD_PREPOSITIONS})
+    \s+(?:the\s+)?(?:(?:calendar|fiscal|financial|reporting|school|academic)\s+)?
+    (?:(?:period|years?|{other.PERIOD_YEAR_WORDS})\s+)?
     (?:(?:early|late|mid-?)\s*)?(?:{MONTH}\s+)?(?P<y1>{_YEAR})
-    (?:\s*(?:-|–|—|/|to|and|until)\s*(?:{MONTH}\s+)?(?P<y2>{_YEAR})|[-–/](?P<y3>\d{{2}}))?(?![\d/%])
+    (?:\s*(?:-|–|—|/|to|and|until|{other.PERIOD_JOINERS})\s*(?:{MONTH}\s+)?(?P<y2>{_YEAR})|[-–/](?P<y3>\d{{2}}))?(?![\d/%])
   | \((?P<p1>{_YEAR})(?:\s*[-–]\s*(?P<p2>{_YEAR}|\d{{2}}))?\)
 """)
 _YEAR_IN_TEXT = re.compile(_YEAR)
@@ -119,21 +122,26 @@ class _Figure:
     scale: float = 1.0
 
 
-def find_figures(text: str, sentences: list[tuple[int, int]], blocked: list[tuple[int, int]]) -> list[dict]:
-    """Stated quantities in ``text``; ``blocked`` spans (organisations, people, legal references) hold none."""
+def find_figures(text: str, sentences: list[tuple[int, int]], blocked: list[tuple[int, int]],
+                 language: str = "en") -> list[dict]:
+    """Stated quantities in ``text``; ``blocked`` spans (organisations, people, legal references) hold none.
+
+    ``language`` chooses the number format: English "14,000" and "12.8", or else the continental
+    "14.000", "14 000" and "12,8", with the language's hedges ("plus de", "mehr als", "ruim").
+    """
     if len(_CONTENTS_ENTRY.findall(text)) >= 3:
         return []       # a table of contents: section and page numbers
     index = SpanIndex(blocked)
     candidates = _worded_figures(text, index)
     if _DIGITS.search(text):
         index = SpanIndex(blocked + _not_figure_spans(text))
-        candidates = [c for c in candidates if not index.overlaps(c.start, c.end)] + _digit_figures(text, index)
+        candidates = [c for c in candidates if not index.overlaps(c.start, c.end)] + _digit_figures(text, index, language)
     if not candidates:
         return []
     periods = [_period(m) for m in _PERIOD.finditer(text)] if _YEAR_IN_TEXT.search(text) else []
     hits = []
     for figure in _without_overlaps(candidates):
-        hit = _describe(text, figure, sentences, periods)
+        hit = _describe(text, figure, sentences, periods, language)
         if hit:
             hits.append(hit)
     return hits
@@ -154,13 +162,14 @@ def _not_figure_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _digit_figures(text: str, blocked: SpanIndex) -> list[_Figure]:
+def _digit_figures(text: str, blocked: SpanIndex, language: str) -> list[_Figure]:
     figures: list[_Figure] = []
-    for match in _NUMBER.finditer(text):
+    english = language == "en"
+    for match in (_NUMBER if english else other.OTHER_NUMBER).finditer(text):
         start, end = match.span()
         if blocked.overlaps(start, end) or _in_name(text, start, end):
             continue
-        figure = _with_unit(text, _Figure(start, end, _parse_number(match.group()), "count"), match.group())
+        figure = _with_unit(text, _Figure(start, end, _parse_number(match.group(), english), "count"), match.group())
         if figure is None:
             continue
         if figures and _joins_range(text, figures[-1], figure):
@@ -208,8 +217,10 @@ def _range(first: _Figure, second: _Figure) -> _Figure:
     return _Figure(first.start, second.end, low, unit, value_max=second.value, scale=second.scale)
 
 
-def _parse_number(digits: str) -> float:
-    digits = re.sub(r"[\u00a0\u202f\u2009]", "", digits)
+def _parse_number(digits: str, english: bool = True) -> float:
+    digits = re.sub(r"[ \u00a0\u202f\u2009]", "", digits)
+    if not english:
+        return float(digits.replace(".", "").replace(",", "."))
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", digits):
         return float(digits.replace(",", ""))
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", digits):
@@ -279,10 +290,10 @@ def _without_overlaps(figures: list[_Figure]) -> list[_Figure]:
     return kept
 
 
-def _describe(text: str, figure: _Figure, sentences, periods) -> dict | None:
+def _describe(text: str, figure: _Figure, sentences, periods, language: str) -> dict | None:
     i = bisect_right(sentences, figure.start, key=lambda span: span[0]) - 1
     sentence = sentences[i] if i >= 0 and figure.start < sentences[i][1] else (0, len(text))
-    qualifier = figure.qualifier or _qualifier_before(text, figure.start)
+    qualifier = figure.qualifier or _qualifier_before(text, figure.start, language)
     after = figure.end
     if tail := _QUALIFIER_AFTER.match(text, after):
         qualifier = qualifier or ("at least" if tail["least"] else "at most")
@@ -299,10 +310,12 @@ def _describe(text: str, figure: _Figure, sentences, periods) -> dict | None:
             "period_end": end_year, "mention": text[figure.start:figure.end]}
 
 
-def _qualifier_before(text: str, start: int) -> str | None:
-    match = _QUALIFIER.search(text, max(0, start - 30), start)
+def _qualifier_before(text: str, start: int, language: str = "en") -> str | None:
+    match = (_QUALIFIER if language == "en" else other.QUALIFIER).search(text, max(0, start - 30), start)
     if not match:
         return None
+    if language != "en":
+        return " ".join(match[1].lower().split()).replace("’", "'")
     words = " ".join(match[1].lower().split())
     words = re.sub(r"^(?:an?|on)\s+|\s+of$", "", words)
     return {"approx.": "approximately", "ca.": "circa"}.get(words, words)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from .figure_words import STOP_WORDS
+
 SUBJECT_BACK = {"count": re.compile(r"(?i)\bnumbers?\s+of\s+"),
                 "percent": re.compile(r"(?i)\b(?:proportion|share|percentage|rate)\s+of\s+")}
 SUBJECT_STOP = frozenset("""of in from to for with by at on into onto over under about against between among
@@ -15,7 +17,7 @@ SUBJECT_STOP = frozenset("""of in from to for with by at on into onto over under
     must shall should who which that than then per each every a an the this these those as or nor but while whom
     whose their its it they them we he she his her there here not no also all both such so if when where whereas
     because since until unless although though yet only just still even more most less least very respectively
-    including compared according out up below above following previous""".split())
+    including compared according out up below above following previous""".split()) | frozenset(STOP_WORDS)
 
 
 def subject_after(rest: str, *, needs_of: bool) -> str | None:
