@@ -1,6 +1,7 @@
 """The spaCy pipeline's own components, registered together in :func:`register_components`.
 
-``thb_gazetteer``       curated organisations (``data/organisations.toml``), countries
+``thb_gazetteer``       curated organisations (``data/organisations.toml``) and EU institutions by
+                        their short forms ("the Council", "la Commission"), countries
                         (pycountry plus ``data/regions.toml``), demonyms, regions and cities;
 ``thb_legal_refs``      EU legal acts, COM/SWD documents, CELEX numbers and ELI URIs to CELEX;
 ``thb_persons``         people with the role the text gives them;
@@ -26,6 +27,7 @@ from functools import lru_cache
 
 from .figures import find_figures
 from .gazetteer import find_code_lists, load_organisations, load_places
+from .institutions import find_short_forms
 from .legal import find_legal_refs
 from .people import NOT_NAME_WORDS, find_definitions, find_persons, is_org_name, model_organisations
 from .spans import overlaps, spans_of
@@ -120,6 +122,9 @@ class GazetteerComponent:
             hits[_GAZETTEER_TABLE[entry["kind"]]].append(self._hit(span, entry))
         places = spans_of(hits["places"])
         taken = spans_of(hits["countries"]) + spans_of(hits["organisations"]) + places
+        hits["organisations"] += [h for h in find_short_forms(text, doc.lang_)
+                                  if not overlaps(h["start"], h["end"], taken)]
+        hits["organisations"].sort(key=lambda h: h["start"])
         hits["countries"] = [h for h in hits["countries"] if not overlaps(h["start"], h["end"], places)]
         hits["countries"] += [h for h in find_code_lists(text, self.places)
                               if not overlaps(h["start"], h["end"], taken)]
@@ -208,7 +213,8 @@ class ModelOrgsComponent:
         roles = [p["role_span"] for p in hits["persons"] if p["role_span"]]
         blocked = spans_of(hits["organisations"]) + spans_of(hits["persons"]) + spans_of(hits["legal_refs"]) + roles
         places = spans_of(hits["countries"]) + spans_of(hits["places"])
-        found = model_organisations(hits["text"], hits["model_ents"], blocked, places, self.place_names)
+        found = model_organisations(hits["text"], hits["model_ents"], blocked, places, self.place_names,
+                                    _not_name_words())
         hits["organisations"] = sorted(hits["organisations"] + found, key=lambda h: h["start"])
         return doc
 

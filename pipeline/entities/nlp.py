@@ -29,6 +29,7 @@ from functools import partial
 
 from .components import TABLES_ONLY, register_components
 from .gazetteer import DATA_DIR, load_organisations, load_places
+from .institutions import eu_context
 from pipeline.model import Block, Document
 from .people import link_acronyms, next_block_role
 from .spans import placed
@@ -204,6 +205,8 @@ def document_rows(document: Document, block_results: dict[int, dict]) -> dict[st
                         for h in hits]
             rows[name].extend(placed(document.doc_id, block, result["sentences"], hit) for hit in hits)
     rows["organisations"] = link_acronyms(document, block_results, rows["organisations"])
+    if not eu_context(document.text, rows["organisations"]):
+        rows["organisations"] = [row for row in rows["organisations"] if row["source"] != "short_form"]
     return {name: [_project(row, COLUMNS[name]) for row in sorted(table, key=lambda r: r["start"])]
             for name, table in rows.items()}
 
