@@ -12,7 +12,11 @@ from pipeline.model import Extraction
 
 def extract_bytes(data: bytes, content_type: str, *, url: str | None = None, pdf_engine: str = "pdfplumber") -> Extraction:
     """Extract one document's text and structure; raises a PipelineError on bad input."""
-    extraction = _extract(data, content_type, url=url, pdf_engine=pdf_engine)
+    return assign_languages(_extract(data, content_type, url=url, pdf_engine=pdf_engine))
+
+
+def assign_languages(extraction: Extraction) -> Extraction:
+    """The document's language (unless declared) from its non-comment text, and each block's."""
     if extraction.language is None:
         extraction.language = guess_language(" ".join(b.text for b in extraction.blocks if b.kind != "comment"))
     for block in extraction.blocks:
