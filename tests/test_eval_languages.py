@@ -208,6 +208,9 @@ def trafilatura_scores(model: str | None) -> dict[str, float]:
     return real_page_scores(shared_path("corpus", "html", "trafilatura_eval"), TRAFILATURA, model)
 
 
+REAL_PAGES = {"europarl": europarl_scores, "trafilatura": trafilatura_scores}
+
+
 def real_page_scores(folder, pages: dict, model: str | None) -> dict[str, float]:
     """Organisation precision and recall on real pages against hand-made gold; persons and possessives kept out."""
     from pipeline.extract import extract_bytes
@@ -240,24 +243,14 @@ def test_french_fixture_with_model():
 
 
 @pytest.mark.shared
-def test_europarl_rules_only():
-    check_floors("europarl_blank", europarl_scores(None))
+@pytest.mark.parametrize("pages", ["europarl", "trafilatura"])
+def test_real_pages_rules_only(pages):
+    check_floors(f"{pages}_blank", REAL_PAGES[pages](None))
 
 
 @pytest.mark.shared
 @pytest.mark.model
 @needs_english_model
-def test_europarl_with_model():
-    check_floors("europarl_model", europarl_scores(DEFAULT_MODEL))
-
-
-@pytest.mark.shared
-def test_trafilatura_pages_rules_only():
-    check_floors("trafilatura_blank", trafilatura_scores(None))
-
-
-@pytest.mark.shared
-@pytest.mark.model
-@needs_english_model
-def test_trafilatura_pages_with_model():
-    check_floors("trafilatura_model", trafilatura_scores(DEFAULT_MODEL))
+@pytest.mark.parametrize("pages", ["europarl", "trafilatura"])
+def test_real_pages_with_model(pages):
+    check_floors(f"{pages}_model", REAL_PAGES[pages](DEFAULT_MODEL))
