@@ -180,3 +180,15 @@ def test_french_blocks_go_through_the_french_model():
     doc = nlp("Le Secours catholique et la Fondation Scelles ont publié un rapport sur la traite.")
     assert [e.text for e in doc.ents] == ["Secours catholique", "Fondation Scelles"]     # from the model's NER
     assert [e.text for e in get_nlp(None, "fr")("Le Secours catholique et la Fondation Scelles.").ents] == []
+
+
+def test_german_nouns_around_a_number_do_not_make_it_a_name():
+    rows = tables_for([("paragraph", "Im ersten Wahlgang erhielt die Partei 238.031 Stimmen.", "de")])["figures"]
+    assert [(r["mention"], r["value"]) for r in rows] == [("238.031", 238031)]
+
+
+def test_an_acronym_defined_in_german_names_an_organisation():
+    rows = tables_for([("paragraph", "Die Liberaldemokratische Partei (LDP) trat allein an.", "de"),
+                       ("paragraph", "Die LDP gewann ein Rathaus.", "de")])["organisations"]
+    assert [(r["mention"], r["source"]) for r in rows] == [("Liberaldemokratische Partei", "acronym"),
+                                                           ("LDP", "acronym"), ("LDP", "acronym")]

@@ -167,7 +167,8 @@ def _digit_figures(text: str, blocked: SpanIndex, language: str) -> list[_Figure
     english = language == "en"
     for match in (_NUMBER if english else other.OTHER_NUMBER).finditer(text):
         start, end = match.span()
-        if blocked.overlaps(start, end) or _in_name(text, start, end):
+        # German capitalises every noun: "die Partei 238.031 Stimmen" is no name with a number in it
+        if blocked.overlaps(start, end) or (language != "de" and _in_name(text, start, end)):
             continue
         figure = _with_unit(text, _Figure(start, end, _parse_number(match.group(), english), "count"), match.group())
         if figure is None:

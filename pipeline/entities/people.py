@@ -204,7 +204,12 @@ _ORG_WORDS = frozenset("""agency network office organisation organization centre
     service ministry platform foundation institute association bureau court parliament police unit group
     directorate union fund authority department coalition alliance federation board secretariat inspectorate
     mission observatory forum trust society corporation company university college school bank party movement
-    initiative partnership consortium taskforce team marechaussee community lab laboratory""".split())
+    initiative partnership consortium taskforce team marechaussee community lab laboratory""".split()) | frozenset(
+    # the same heads in French, German and Dutch, so that "Demokratische Partei der Albaner (DPA)" defines an acronym
+    """agence office organisation commission conseil ministère fondation institut tribunal parti mouvement réseau
+    agentur amt behörde kommission rat ministerium stiftung verein verband gericht partei bewegung netzwerk polizei
+    agentschap bureau commissie raad ministerie stichting vereniging rechtbank partij beweging netwerk politie
+    dienst inspectie""".split())
 
 
 def model_organisations(text: str, model_ents: list[tuple[int, int, str]], blocked: list[tuple[int, int]],
