@@ -33,7 +33,8 @@ class Block:
     """A heading, paragraph, list item, footnote body, reader comment or caption.
 
     ``label`` is the footnote's label ("3", "*", "a") for footnote blocks.
-    ``start``/``end`` are filled in by :func:`assemble`.
+    ``start``/``end`` are filled in by :func:`assemble`; ``language`` (ISO 639-1) by the
+    extraction, the block's own when it can be told, else the document's.
     """
 
     kind: str
@@ -43,6 +44,7 @@ class Block:
     markers: list[Marker] = field(default_factory=list)
     start: int = 0
     end: int = 0
+    language: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in BLOCK_KINDS:

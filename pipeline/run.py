@@ -226,7 +226,8 @@ def _parsers(settings: Settings) -> list[Callable[[list[Document]], dict[str, li
         from pipeline.entities import entity_tables
 
         model = None if settings.spacy_model.lower() in ("", "none") else settings.spacy_model
-        parsers.append(lambda docs: entity_tables(docs, model=model, n_process=settings.nlp_processes))
+        models = settings.language_models()
+        parsers.append(lambda docs: entity_tables(docs, model=model, models=models, n_process=settings.nlp_processes))
     return parsers
 
 
@@ -247,7 +248,8 @@ def document_rows(results: list[Processed]) -> dict[str, list[dict]]:
             continue
         for block_no, block in enumerate(result.document.blocks):
             blocks.append({"doc_id": result.doc_id, "block_no": block_no, "kind": block.kind, "page": block.page,
-                           "start": block.start, "end": block.end, "label": block.label, "text": block.text})
+                           "start": block.start, "end": block.end, "label": block.label, "language": block.language,
+                           "text": block.text})
             markers.extend({"doc_id": result.doc_id, "block_no": block_no, "label": m.label,
                             "page": m.page if m.page is not None else block.page,
                             "offset": block.start + m.offset} for m in block.markers)

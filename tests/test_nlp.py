@@ -76,7 +76,7 @@ def test_gazetteer_entries_are_consistent():
     ids = [org.org_id for org in orgs]
     assert len(ids) == len(set(ids))
     types = {"eu_institution", "eu_body", "eu_agency", "eu_network", "international_organisation", "un_body",
-             "council_of_europe_body", "osce_body", "national_body", "ngo"}
+             "council_of_europe_body", "osce_body", "political_group", "national_body", "ngo"}
     spellings: dict[str, str] = {}
     for org in orgs:
         assert org.type in types, org

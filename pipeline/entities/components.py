@@ -1,6 +1,7 @@
 """The spaCy pipeline's own components, registered together in :func:`register_components`.
 
-``thb_gazetteer``       curated organisations (``data/organisations.toml``), countries
+``thb_gazetteer``       curated organisations (``data/organisations.toml``) and EU institutions by
+                        their short forms ("the Council", "la Commission"), countries
                         (pycountry plus ``data/regions.toml``), demonyms, regions and cities;
 ``thb_legal_refs``      EU legal acts, COM/SWD documents, CELEX numbers and ELI URIs to CELEX;
 ``thb_persons``         people with the role the text gives them;
@@ -26,6 +27,7 @@ from functools import lru_cache
 
 from .figures import find_figures
 from .gazetteer import find_code_lists, load_organisations, load_places
+from .institutions import find_short_forms
 from .legal import find_legal_refs
 from .people import NOT_NAME_WORDS, find_definitions, find_persons, is_org_name, model_organisations
 from .spans import overlaps, spans_of
@@ -49,7 +51,7 @@ def register_components() -> None:
     Language.factory("thb_gazetteer", func=lambda nlp, name: GazetteerComponent(nlp))
     Language.component("thb_legal_refs", func=_legal_refs_component)
     Language.factory("thb_persons", func=lambda nlp, name: PersonsComponent())
-    Language.factory("thb_model_orgs", func=lambda nlp, name: ModelOrgsComponent())
+    Language.factory("thb_model_orgs", func=lambda nlp, name: ModelOrgsComponent(nlp))
     Language.component("thb_figures", func=_figures_component)
     Language.factory("thb_acronyms", func=lambda nlp, name: AcronymsComponent())
     Language.component("thb_export", func=_export_component)
@@ -79,7 +81,7 @@ class GazetteerComponent:
     def __init__(self, nlp):
         from spacy.matcher import PhraseMatcher
 
-        self.places = load_places()
+        self.places = load_places(language=nlp.lang)
         self.has_ner = "ner" in nlp.pipe_names
         self.caseless = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
@@ -111,13 +113,18 @@ class GazetteerComponent:
         spans = filter_spans([_Match(doc, start, end, key) for key, start, end in matches])
         hits = _empty_hits()
         hits["text"] = text = doc.user_data.get(TABLES_ONLY) or doc.text   # Doc.text walks every token
-        hits["model_ents"] = [(e.start_char, e.end_char, e.label_) for e in doc.ents] if self.has_ner else []
+        hits["model_ents"] = [(e.start_char, e.end_char, _MODEL_LABELS.get(e.label_, e.label_)) for e in doc.ents
+                              ] if self.has_ner else []
+        hits["language"] = doc.lang_
         hits["sentences"] = _sentence_spans(doc, text)
         for span in spans:
             entry = self.entries[span.key]
             hits[_GAZETTEER_TABLE[entry["kind"]]].append(self._hit(span, entry))
         places = spans_of(hits["places"])
         taken = spans_of(hits["countries"]) + spans_of(hits["organisations"]) + places
+        hits["organisations"] += [h for h in find_short_forms(text, doc.lang_)
+                                  if not overlaps(h["start"], h["end"], taken)]
+        hits["organisations"].sort(key=lambda h: h["start"])
         hits["countries"] = [h for h in hits["countries"] if not overlaps(h["start"], h["end"], places)]
         hits["countries"] += [h for h in find_code_lists(text, self.places)
                               if not overlaps(h["start"], h["end"], taken)]
@@ -135,6 +142,8 @@ class GazetteerComponent:
         return dict(hit, kind=entry["kind"])
 
 
+# The French and German models label people PER and places LOC, the English one PERSON and GPE.
+_MODEL_LABELS = {"PER": "PERSON"}
 _GAZETTEER_TABLE = {"org": "organisations", "country": "countries", "region": "places", "city": "places"}
 
 
@@ -193,8 +202,8 @@ def _not_name_words() -> frozenset[str]:
 
 
 class ModelOrgsComponent:
-    def __init__(self):
-        places = load_places()
+    def __init__(self, nlp):
+        places = load_places(language=nlp.lang)
         self.place_names = frozenset([*places.countries, *places.demonyms, *places.regions, *places.cities])
 
     def __call__(self, doc):
@@ -204,7 +213,8 @@ class ModelOrgsComponent:
         roles = [p["role_span"] for p in hits["persons"] if p["role_span"]]
         blocked = spans_of(hits["organisations"]) + spans_of(hits["persons"]) + spans_of(hits["legal_refs"]) + roles
         places = spans_of(hits["countries"]) + spans_of(hits["places"])
-        found = model_organisations(hits["text"], hits["model_ents"], blocked, places, self.place_names)
+        found = model_organisations(hits["text"], hits["model_ents"], blocked, places, self.place_names,
+                                    _not_name_words())
         hits["organisations"] = sorted(hits["organisations"] + found, key=lambda h: h["start"])
         return doc
 
@@ -213,7 +223,7 @@ def _figures_component(doc):
     hits = doc._.thb_hits
     sentences = hits["sentences"]
     blocked = spans_of(hits["organisations"]) + spans_of(hits["persons"]) + spans_of(hits["legal_refs"])
-    hits["figures"] = find_figures(hits["text"], sentences, blocked)
+    hits["figures"] = find_figures(hits["text"], sentences, blocked, language=hits["language"])
     return doc
 
 

@@ -12,13 +12,15 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from . import figure_words as other
 from .spans import SpanIndex
+from .subjects import SUBJECT_BACK, subject_after, subject_before
 
 
 # --- figures ------------------------------------------------------------------------------------------
 
 MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-          r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
+          r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|" + other.OTHER_MONTHS + r")\.?")
 _YEAR = r"(?:19|20)\d{2}"
 _NUMBER = re.compile(r"""
     (?<![\w/§])(?<!\d[.,])(?<![^\W\d_]-)
@@ -26,7 +28,7 @@ _NUMBER = re.compile(r"""
         [1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?                    # 14,000   1,222.5
       | [1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?                    # 5.000    1.234,5  (continental)
       | \d{1,3}(?:[\u00a0\u202f\u2009]\d{3})+                # 14 000 with a no-break or thin space
-      | \d+,\d{1,2}(?=\s?(?:%|per\s?cent|percent|million|billion))   # 63,1%
+      | \d+,\d{1,2}(?=\s?(?:%|per\s?cent|percent|million|billion))   # 63,1%  (other languages: figure_words)
       | \d+(?:\.\d+)?
     )
     (?![\w/]|[.,]\d)
@@ -37,11 +39,11 @@ _NOT_FIGURES = re.compile(rf"""
          |tables?|figures?|fig\.|box|pages?|pp?\.|vol\.|volume|issue|part|recitals?|footnotes?|notes?|step
          |questions?|goals?|targets?|sdgs?|resolutions?|protocols?|case|tel\.?|phone|fax|room|line|items?|rules?
          |priority|recommendations?|indicators?|objectives?|version|edition|level|category|option|session|wave
-         |round|stage|phase|module|grade|isbn|issn|no\.|nos\.|readers?|comments?|users?)|\bNo\b|§|\bOJ\s+[LC]\b,?)
+         |round|stage|phase|module|grade|isbn|issn|no\.|nos\.|readers?|comments?|users?|{other.OTHER_REFERENCE_WORDS})|\bNo\b|§|\bOJ\s+[LC]\b,?)
     \s*(?:No\.?\s*)?
     (?:\d+|[IVXLC]+\b)[a-z]?(?:[.\-–/]\d+[a-z]?)*(?:\s*\([\da-z]+\))*
     (?:\s*(?:,|and|or|to|-|–|&)\s*\d+[a-z]?(?:[.\-–/]\d+[a-z]?)*(?:\s*\([\da-z]+\))*)*
-  | \b\d{{1,2}}(?:st|nd|rd|th)?(?:\s*(?:-|–|—|to|and)\s*\d{{1,2}}(?:st|nd|rd|th)?)?
+  | \b\d{{1,2}}{other.DAY_SUFFIX}?(?:\s*(?:-|–|—|to|and|au|bis|tot)\s*\d{{1,2}}{other.DAY_SUFFIX}?)?
     \s+(?:of\s+)?{MONTH}(?:,?\s+\d{{4}})?
   | \b{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?!\d)(?:\s*[-–]\s*\d{{1,2}}(?!\d))?(?:,?\s+\d{{4}})?
   | \b\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b
@@ -58,11 +60,11 @@ _NOT_FIGURES = re.compile(rf"""
 _WEB_ADDRESS = re.compile(r"https?://\S+|\bwww\.\S+|\bdata\.europa\.eu/\S+")
 _DIGITS = re.compile(r"\d+")
 _ENUMERATOR = re.compile(r"^\s*\(?\d{1,2}[.)](?=\s)|(?<=[\s,;])\d{1,2}\)(?=\s)")
-_PERCENT = re.compile(r"\s?(?:%|per\s?cent\b|percent\b|pct\b)")
-_SCALE = re.compile(r"\s?(million|billion|thousand|bn|mln|mn)\b", re.I)
-_SCALES = {"thousand": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9}
+_PERCENT = re.compile(r"\s?(?:%|per\s?cent\b|percent\b|pct\b|" + other.PERCENT_WORDS + ")")
+_SCALES = {"thousand": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9} | other.SCALES
+_SCALE = re.compile(rf"\s?({'|'.join(sorted(_SCALES, key=len, reverse=True))})\b\.?", re.I)
 _CURRENCY_BEFORE = re.compile(r"(?:€|£|\$|US\$|EUR|USD|GBP)\s?$")
-_CURRENCY_AFTER = re.compile(r"\s?(?:euros?|EUR|dollars?|USD|pounds?|GBP)\b")
+_CURRENCY_AFTER = re.compile(r"\s?(?:" + other.CURRENCY_WORDS + r"|(?:euros?|EUR|dollars?|USD|pounds?|GBP)\b)")
 _RANGE_GAP = re.compile(r"\s*(?:-|–|—|to)\s*")
 
 _UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -90,26 +92,20 @@ _QUALIFIER = re.compile(
     r"as\s+many\s+as|as\s+much\s+as|close\s+to|an\s+estimated|estimated|approximately|approx\.|around|about|"
     r"roughly|nearly|almost|over|above|under|below|some|circa|ca\.|an\s+average\s+of|on\s+average|"
     r"average\s+of|a\s+maximum\s+of|a\s+minimum\s+of)\s+(?:the\s+|a\s+|an\s+)?(?:€|\$|£|EUR\s|USD\s)?$")
-_QUALIFIER_AFTER = re.compile(r"(?i)\s*(?:(?P<least>or\s+more|or\s+above|or\s+over|and\s+over|and\s+above|\+)|"
+_QUALIFIER_AFTER = re.compile(r"(?i)\s*(?:(?P<least>or\s+more|or\s+above|or\s+over|and\s+over|and\s+above|\+|"
+                              + other.AT_LEAST_AFTER + r")|"
                               r"(?P<most>or\s+(?:less|fewer|under|below)))")
 _PERIOD = re.compile(rf"""(?ix)
     \b(?:in|from|for|during|between|since|by|of|until|till|to|over|throughout|as\s+of|(?:at\s+)?the\s+end\s+of|
-       end\s+of|(?:at\s+)?the\s+(?:start|beginning)\s+of)
-    \s+(?:the\s+)?(?:(?:calendar|fiscal|financial|reporting|school|academic)\s+)?(?:(?:period|years?)\s+)?
+       end\s+of|(?:at\s+)?the\s+(?:start|beginning)\s+of|{other.PERIOD_PREPOSITIONS})
+    \s+(?:the\s+)?(?:(?:calendar|fiscal|financial|reporting|school|academic)\s+)?
+    (?:(?:period|years?|{other.PERIOD_YEAR_WORDS})\s+)?
     (?:(?:early|late|mid-?)\s*)?(?:{MONTH}\s+)?(?P<y1>{_YEAR})
-    (?:\s*(?:-|–|—|/|to|and|until)\s*(?:{MONTH}\s+)?(?P<y2>{_YEAR})|[-–/](?P<y3>\d{{2}}))?(?![\d/%])
+    (?:\s*(?:-|–|—|/|to|and|until|{other.PERIOD_JOINERS})\s*(?:{MONTH}\s+)?(?P<y2>{_YEAR})|[-–/](?P<y3>\d{{2}}))?(?![\d/%])
   | \((?P<p1>{_YEAR})(?:\s*[-–]\s*(?P<p2>{_YEAR}|\d{{2}}))?\)
 """)
 _YEAR_IN_TEXT = re.compile(_YEAR)
 _SERIES_YEAR = re.compile(rf"(?:^|[\s;,(])(?P<year>{_YEAR})\s*:\s*$")
-_SUBJECT_BACK = {"count": re.compile(r"(?i)\bnumbers?\s+of\s+"),
-                 "percent": re.compile(r"(?i)\b(?:proportion|share|percentage|rate)\s+of\s+")}
-_SUBJECT_STOP = frozenset("""of in from to for with by at on into onto over under about against between among
-    within across through via were was are is be been being have has had do does did will would can could may might
-    must shall should who which that than then per each every a an the this these those as or nor but while whom
-    whose their its it they them we he she his her there here not no also all both such so if when where whereas
-    because since until unless although though yet only just still even more most less least very respectively
-    including compared according out up below above following previous""".split())
 _CONTENTS_ENTRY = re.compile(r"(?<!\S)\d{1,2}(?:\.\d{1,2})+\s+[A-Z]")
 
 
@@ -126,21 +122,26 @@ class _Figure:
     scale: float = 1.0
 
 
-def find_figures(text: str, sentences: list[tuple[int, int]], blocked: list[tuple[int, int]]) -> list[dict]:
-    """Stated quantities in ``text``; ``blocked`` spans (organisations, people, legal references) hold none."""
+def find_figures(text: str, sentences: list[tuple[int, int]], blocked: list[tuple[int, int]],
+                 language: str = "en") -> list[dict]:
+    """Stated quantities in ``text``; ``blocked`` spans (organisations, people, legal references) hold none.
+
+    ``language`` chooses the number format: English "14,000" and "12.8", or else the continental
+    "14.000", "14 000" and "12,8", with the language's hedges ("plus de", "mehr als", "ruim").
+    """
     if len(_CONTENTS_ENTRY.findall(text)) >= 3:
         return []       # a table of contents: section and page numbers
     index = SpanIndex(blocked)
     candidates = _worded_figures(text, index)
     if _DIGITS.search(text):
         index = SpanIndex(blocked + _not_figure_spans(text))
-        candidates = [c for c in candidates if not index.overlaps(c.start, c.end)] + _digit_figures(text, index)
+        candidates = [c for c in candidates if not index.overlaps(c.start, c.end)] + _digit_figures(text, index, language)
     if not candidates:
         return []
     periods = [_period(m) for m in _PERIOD.finditer(text)] if _YEAR_IN_TEXT.search(text) else []
     hits = []
     for figure in _without_overlaps(candidates):
-        hit = _describe(text, figure, sentences, periods)
+        hit = _describe(text, figure, sentences, periods, language)
         if hit:
             hits.append(hit)
     return hits
@@ -161,13 +162,15 @@ def _not_figure_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _digit_figures(text: str, blocked: SpanIndex) -> list[_Figure]:
+def _digit_figures(text: str, blocked: SpanIndex, language: str) -> list[_Figure]:
     figures: list[_Figure] = []
-    for match in _NUMBER.finditer(text):
+    english = language == "en"
+    for match in (_NUMBER if english else other.OTHER_NUMBER).finditer(text):
         start, end = match.span()
-        if blocked.overlaps(start, end) or _in_name(text, start, end):
+        # German capitalises every noun: "die Partei 238.031 Stimmen" is no name with a number in it
+        if blocked.overlaps(start, end) or (language != "de" and _in_name(text, start, end)):
             continue
-        figure = _with_unit(text, _Figure(start, end, _parse_number(match.group()), "count"), match.group())
+        figure = _with_unit(text, _Figure(start, end, _parse_number(match.group(), english), "count"), match.group())
         if figure is None:
             continue
         if figures and _joins_range(text, figures[-1], figure):
@@ -215,8 +218,10 @@ def _range(first: _Figure, second: _Figure) -> _Figure:
     return _Figure(first.start, second.end, low, unit, value_max=second.value, scale=second.scale)
 
 
-def _parse_number(digits: str) -> float:
-    digits = re.sub(r"[\u00a0\u202f\u2009]", "", digits)
+def _parse_number(digits: str, english: bool = True) -> float:
+    digits = re.sub(r"[ \u00a0\u202f\u2009]", "", digits)
+    if not english:
+        return float(digits.replace(".", "").replace(",", "."))
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", digits):
         return float(digits.replace(",", ""))
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", digits):
@@ -286,92 +291,35 @@ def _without_overlaps(figures: list[_Figure]) -> list[_Figure]:
     return kept
 
 
-def _describe(text: str, figure: _Figure, sentences, periods) -> dict | None:
+def _describe(text: str, figure: _Figure, sentences, periods, language: str) -> dict | None:
     i = bisect_right(sentences, figure.start, key=lambda span: span[0]) - 1
     sentence = sentences[i] if i >= 0 and figure.start < sentences[i][1] else (0, len(text))
-    qualifier = figure.qualifier or _qualifier_before(text, figure.start)
+    qualifier = figure.qualifier or _qualifier_before(text, figure.start, language)
     after = figure.end
     if tail := _QUALIFIER_AFTER.match(text, after):
         qualifier = qualifier or ("at least" if tail["least"] else "at most")
         after = tail.end()
-    subject = _subject(text[after:min(sentence[1], after + 160)], needs_of=figure.needs_of or figure.unit == "percent")
+    subject = subject_after(text[after:min(sentence[1], after + 160)],
+                            needs_of=figure.needs_of or figure.unit == "percent")
     if figure.worded and not subject:
         return None
-    if subject is None and figure.unit in _SUBJECT_BACK:
-        subject = _subject_before(text, sentence[0], figure.start, _SUBJECT_BACK[figure.unit])
+    if subject is None and figure.unit in SUBJECT_BACK:
+        subject = subject_before(text, sentence[0], figure.start, SUBJECT_BACK[figure.unit])
     start_year, end_year = _period_of(text, figure, sentence, periods)
     return {"start": figure.start, "end": figure.end, "value": figure.value, "value_max": figure.value_max,
             "unit": figure.unit, "qualifier": qualifier, "subject": subject, "period_start": start_year,
             "period_end": end_year, "mention": text[figure.start:figure.end]}
 
 
-def _qualifier_before(text: str, start: int) -> str | None:
-    match = _QUALIFIER.search(text, max(0, start - 30), start)
+def _qualifier_before(text: str, start: int, language: str = "en") -> str | None:
+    match = (_QUALIFIER if language == "en" else other.QUALIFIER).search(text, max(0, start - 30), start)
     if not match:
         return None
+    if language != "en":
+        return " ".join(match[1].lower().split()).replace("’", "'")
     words = " ".join(match[1].lower().split())
     words = re.sub(r"^(?:an?|on)\s+|\s+of$", "", words)
     return {"approx.": "approximately", "ca.": "circa"}.get(words, words)
-
-
-def _subject(rest: str, *, needs_of: bool) -> str | None:
-    """What a figure counts: the noun phrase right after it, or after 'of' for shares."""
-    if re.match(r"\s*\)", rest):       # "the majority (63%) of victims"; "(N: 1,222) rose" has no subject
-        rest, needs_of = rest[rest.index(")") + 1:], True
-    of = re.match(r"\s+(?:of|among)\s+(?:(?:the|all|its|their|our)\s+)?", rest)
-    if of:
-        rest = rest[of.end() - 1:]
-    elif needs_of:
-        return None
-    if not rest[:1].isspace():
-        return None
-    return _noun_phrase(rest.split()[:8])
-
-
-def _noun_phrase(tokens: list[str]) -> str | None:
-    words: list[str] = []
-    for i, raw in enumerate(tokens):
-        core = re.match(r"[\"'“‘]?([A-Za-z][\w'’]*(?:-[\w'’]+)*)", raw)
-        if not core:
-            break
-        word, trailing = core[1], raw[core.end():]
-        lower = word.lower()
-        if lower in _SUBJECT_STOP or (lower == "and" and not _joins_names(words, tokens[i + 1:i + 2])):
-            break
-        if not words and lower.endswith("ly") and not trailing:
-            continue        # "55 successfully completed investigations"
-        if words and not word[0].isupper() and (_verb_like(lower, tokens[i + 1:i + 2])
-                                                or lower.endswith(("ly", "wide"))):
-            break       # "victims reported to", "victims worldwide"
-        words.append(word)
-        if trailing or len(words) == 5:
-            break
-    while words and words[-1].lower() == "and":
-        words.pop()
-    return " ".join(words) or None
-
-
-def _joins_names(words: list[str], following: list[str]) -> bool:
-    return bool(words and words[-1][:1].isupper() and following and following[0][:1].isupper())
-
-
-def _verb_like(word: str, following: list[str]) -> bool:
-    """'victims reported to', 'cases involving a': a participle ends the phrase; 'trafficking cases' does not."""
-    if word.endswith("ed"):
-        return True
-    if word.endswith("ing"):
-        nxt = following[0].lower().strip(".,;:()") if following else ""
-        return not nxt or nxt in _SUBJECT_STOP or nxt.endswith(("ed", "ing")) or not nxt.isalpha()
-    return False
-
-
-def _subject_before(text: str, sentence_start: int, start: int, pattern: re.Pattern) -> str | None:
-    found = None
-    for found in pattern.finditer(text, max(sentence_start, start - 200), start):
-        pass
-    if not found:
-        return None
-    return _noun_phrase(text[found.end():start].split()[:8])
 
 
 def _period(match: re.Match) -> tuple[int, int, int, int]:

@@ -1,6 +1,7 @@
 """Curated names: what the rules trust over the statistical model.
 
-Organisations (``data/organisations.toml``), countries (pycountry plus ``data/regions.toml``),
+Organisations (``data/organisations.toml``), countries (pycountry plus ``data/regions.toml``; in
+French, German and Dutch from pycountry's translations plus ``data/country_names.toml``),
 demonyms, regions and cities, and two-letter country codes when a text lists them
 ("BE, DE, EL and GE").
 """
@@ -51,26 +52,54 @@ def load_organisations(path: Path = DATA_DIR / "organisations.toml") -> tuple[Or
                  for o in data["org"])
 
 
-@lru_cache(maxsize=4)
-def load_places(path: Path = DATA_DIR / "regions.toml") -> Places:
+@lru_cache(maxsize=8)
+def load_places(path: Path = DATA_DIR / "regions.toml", language: str = "en") -> Places:
+    """The curated places; country names in English, plus in ``language`` when it is another one."""
     import pycountry
 
     data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     countries: dict[str, str] = {}
     names: dict[str, str] = {}
     for country in pycountry.countries:
-        for attr in ("name", "common_name", "official_name"):
-            value = getattr(country, attr, None)
-            if value and not re.search(r"[,(]", value) and not value.startswith("the "):
-                countries[value] = country.alpha_2
+        for value in _country_names(country):
+            countries[value] = country.alpha_2
         names[country.alpha_2] = _display_name(country)
     countries.update(data.get("country_aliases", {}))
+    if language != "en":
+        countries.update(translated_countries(language))
     names.setdefault("XK", "Kosovo")
     list_codes = {code: code for code in names}
     list_codes.update(data.get("list_codes", {}))
     return Places(countries=countries, demonyms=dict(data.get("demonyms", {})), list_codes=list_codes,
                   regions=frozenset(data.get("regions", ())), cities=frozenset(data.get("cities", ())),
                   country_names=names)
+
+
+def _country_names(country, translate=lambda name: name) -> list[str]:
+    """The country's names that read as written in running text ("Moldova, Republic of" does not)."""
+    values = [translate(value) for attr in ("name", "common_name", "official_name")
+              if (value := getattr(country, attr, None))]
+    return [value for value in values if not re.search(r"[,(]", value) and not value.startswith("the ")]
+
+
+@lru_cache(maxsize=8)
+def translated_countries(language: str, path: Path = DATA_DIR / "country_names.toml") -> dict[str, str]:
+    """Country names in ``language`` (pycountry's iso3166-1 translations, plus ``data/country_names.toml``)."""
+    import gettext
+
+    import pycountry
+
+    try:
+        catalogue = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+    except OSError:         # no catalogue for this language: the curated table alone
+        catalogue = None
+    countries = {}
+    if catalogue is not None:
+        for country in pycountry.countries:
+            for value in _country_names(country, catalogue.gettext):
+                countries[value] = country.alpha_2
+    countries.update(tomllib.loads(Path(path).read_text(encoding="utf-8")).get(language, {}))
+    return countries
 
 
 def _display_name(country) -> str:

@@ -1,7 +1,8 @@
 """EU legal acts, Commission documents, CELEX numbers and ELI URIs, resolved to CELEX numbers.
 
 "Directive 2011/36/EU", "Regulation (EU) No 604/2013", "COM(2021) 171 final" and links to
-EUR-Lex or ELI all name a legal act; the CELEX number is the one key that joins them, so every
+EUR-Lex or ELI all name a legal act, and so do "directive 2011/36/UE", "Richtlinie 2011/36/EU",
+"Richtlijn 2011/36/EU" and "Verordnung (EU) Nr. 2016/794" in French, German and Dutch; the CELEX number is the one key that joins them, so every
 reference is rewritten to it (a COM document next to "proposal for a directive" is a proposal, PC).
 """
 
@@ -13,16 +14,30 @@ import re
 # --- legal references ------------------------------------------------------------------------------
 
 _ACT_LETTER = {"directive": "L", "regulation": "R", "decision": "D", "framework decision": "F"}
-_ACT_NUMBER = r"(?:(?P<no>No\.?)\s*)?(?P<a>\d{2,4})/(?P<b>\d{1,4})(?:/(?P<suffix>EU|EC|EEC|JHA|CFSP|Euratom))?(?![\d/])"
+# The act's type as written in English, French, German or Dutch -> its English name.
+_ACT_TYPES = {
+    "framework decision": r"Framework\s+Decisions?|(?i:décisions?-cadres?|rahmenbeschl(?:uss|üsse)|kaderbesluit(?:en)?)",
+    "directive": r"Directives?|(?i:directives?|richtlinien?|richtlijn(?:en)?)",
+    "regulation": r"Regulations?|(?i:règlements?|verordnung(?:en)?|verordening(?:en)?)",
+    "decision": r"Decisions?|(?i:décisions?|beschl(?:uss|üsse)|entscheidung(?:en)?|besluit(?:en)?)",
+}
+_SUFFIXES = r"EU|EC|EEC|JHA|CFSP|Euratom|UE|CE|CEE|JAI|PESC|EG|EWG|JI|GASP|EEG|JBZ|GBVB"
+_NUMBER_SIGN = r"No\.?|(?i:n°|nº|nr\.?|n\s?o)"
+_ACT_NUMBER = (rf"(?:(?P<no>{_NUMBER_SIGN})\s*)?(?P<a>\d{{2,4}})/(?P<b>\d{{1,4}})(?:/(?P<suffix>{_SUFFIXES}))?"
+               r"(?![\d/])")
 _LEGAL_ACT = re.compile(
-    r"\b(?P<type>Framework\s+Decisions?|Directives?|Regulations?|Decisions?)\s+"
-    r"(?:\((?:EU|EC|EEC|EU,\s*Euratom|Euratom|CFSP|JHA)\)\s*)?" + _ACT_NUMBER)
+    r"\b(?P<type>" + "|".join(f"(?P<{kind.replace(' ', '_')}>{words})" for kind, words in _ACT_TYPES.items()) + r")\s+"
+    r"(?:(?i:du\s+Conseil|des\s+Rates|van\s+de\s+Raad)\s+)?"
+    r"(?:\((?:EU|EC|EEC|EU,\s*Euratom|Euratom|CFSP|JHA|UE|CE|CEE|EG|EWG|EEG)\)\s*)?" + _ACT_NUMBER)
 # "Directives 2004/81/EC and 2011/36/EU": further numbers after a plural or a list
-_ACT_MORE = re.compile(r"\s*(?:,|and|or)\s*(?:\((?:EU|EC|EEC)\)\s*)?" + _ACT_NUMBER)
+_ACT_MORE = re.compile(r"\s*(?:,|and|or|et|ou|und|oder|en|of)\s*(?:\((?:EU|EC|EEC|UE|CE|EG)\)\s*)?" + _ACT_NUMBER)
 _COM_DOCUMENT = re.compile(r"\b(?P<kind>COM|SWD|SEC|JOIN)\s*(?:\(\s*(?P<y1>\d{4})\s*\)|/\s*(?P<y2>\d{4})\s*/)\s*"
                            r"(?P<n>\d{1,4})(?:\s+final)?")
 _COM_LETTERS = {"COM": "DC", "SWD": "SC", "SEC": "SC", "JOIN": "JC"}
-_PROPOSAL = re.compile(r"(?i)proposal\s+for\s+an?\s+(?:council\s+|new\s+)?(?:directive|regulation|decision)")
+_PROPOSAL = re.compile(r"(?i)proposal\s+for\s+an?\s+(?:council\s+|new\s+)?(?:directive|regulation|decision)"
+                       r"|(?i:proposition\s+de\s+(?:directive|règlement|décision)"
+                       r"|vorschlag\s+für\s+(?:eine[nr]?\s+)?(?:richtlinie|verordnung|beschluss)"
+                       r"|voorstel\s+voor\s+een\s+(?:richtlijn|verordening|besluit))")
 _CELEX = re.compile(r"(?i:celex)(?:%3A|:|=|\s+(?:(?i:no\.?|number)\s*)?:?\s*)"
                     r"(?P<celex>[0-9CE]\d{4}[A-Z]{1,2}(?:\d{1,4}(?:\(\d{2}\))?|/TXT))(?![\w])")
 _ELI = re.compile(r"data\.europa\.eu/eli/(?P<type>dir|reg|dec|dec_framw)(?:_impl|_del)?/(?P<year>\d{4})/(?P<n>\d{1,4})"
@@ -34,7 +49,7 @@ def find_legal_refs(text: str) -> list[dict]:
     """EU legal acts, Commission documents, CELEX numbers and ELI URIs in ``text``, with their CELEX."""
     hits = []
     for match in _LEGAL_ACT.finditer(text):
-        kind = re.sub(r"s$", "", " ".join(match["type"].lower().split()))
+        kind = next(kind for kind in _ACT_TYPES if match[kind.replace(" ", "_")])
         hits.extend(_act_hits(text, match, kind))
     for match in _COM_DOCUMENT.finditer(text):
         year = match["y1"] or match["y2"]
@@ -68,8 +83,8 @@ def _act_hits(text: str, match: re.Match, kind: str) -> list[dict]:
 
 def _act_celex(match: re.Match, kind: str) -> str | None:
     a, b = match["a"], match["b"]
-    if match["no"]:
-        number, year = a, b
+    if match["no"] and len(b) == 4 and _is_year(b):
+        number, year = a, b     # "No 604/2013"; "Nr. 2019/1896" is year first, as below
     elif len(a) == 4 and _is_year(a):
         year, number = a, b
     elif len(b) == 4 and _is_year(b):

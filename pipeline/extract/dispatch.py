@@ -1,7 +1,8 @@
-"""Dispatch an input to the extractor for its content type."""
+"""Dispatch an input to the extractor for its content type; tell the document's and each block's language."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline.ingest import filetypes as sniff
@@ -11,9 +12,15 @@ from pipeline.model import Extraction
 
 def extract_bytes(data: bytes, content_type: str, *, url: str | None = None, pdf_engine: str = "pdfplumber") -> Extraction:
     """Extract one document's text and structure; raises a PipelineError on bad input."""
-    extraction = _extract(data, content_type, url=url, pdf_engine=pdf_engine)
+    return assign_languages(_extract(data, content_type, url=url, pdf_engine=pdf_engine))
+
+
+def assign_languages(extraction: Extraction) -> Extraction:
+    """The document's language (unless declared) from its non-comment text, and each block's."""
     if extraction.language is None:
         extraction.language = guess_language(" ".join(b.text for b in extraction.blocks if b.kind != "comment"))
+    for block in extraction.blocks:
+        block.language = block_language(block.text) or extraction.language
     return extraction
 
 
@@ -24,6 +31,28 @@ def guess_language(text: str) -> str | None:
     import py3langid
 
     return py3langid.classify(text[:5000])[0]
+
+
+# A block's own guess is kept only when it is sure: short blocks ("Contacts:", "Brussels, 18 October
+# 2024") give confident-looking nonsense without normalised probabilities (measured: 0.03-0.71 for those,
+# 0.87-0.99 for one-sentence comments in English, French, German and Dutch).
+BLOCK_MIN_CHARS = 20
+BLOCK_MIN_PROBABILITY = 0.85
+
+
+def block_language(text: str) -> str | None:
+    """ISO 639-1 code of one block's language when it can be told with confidence, else None."""
+    if len(text.strip()) < BLOCK_MIN_CHARS:
+        return None
+    language, probability = _identifier().classify(text[:2000])
+    return language if probability >= BLOCK_MIN_PROBABILITY else None
+
+
+@lru_cache(maxsize=1)
+def _identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def _extract(data: bytes, content_type: str, *, url: str | None, pdf_engine: str) -> Extraction:
