@@ -53,7 +53,7 @@ def run_command(
         typer.secho(f"Error: {error}", fg="red", err=True)
         raise typer.Exit(2) from error
     print_summary(summary)
-    raise typer.Exit(1 if summary.documents_failed else 0)
+    raise typer.Exit(0 if summary.ok else 1)
 
 
 def _run_local(sources, settings, progress):
@@ -144,7 +144,7 @@ def reprocess_command(
         summary, differences = reprocess(settings, source=source, since=since, everything=everything, progress=progress)
     print_summary(summary)
     print_differences(differences)
-    raise typer.Exit(1 if summary.documents_failed else 0)
+    raise typer.Exit(0 if summary.ok else 1)
 
 
 @app.command("sources")

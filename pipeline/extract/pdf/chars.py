@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator, Protocol
 
-from pipeline.errors import BrokenDocument, EmptyInput, EncryptedPDF
+from pipeline.errors import BrokenDocument, EmptyInput, EncryptedPDF, ParseMemoryExceeded, is_internal
 
 ENGINES = ("pdfplumber", "pypdfium2")
 
@@ -131,6 +131,7 @@ class PlumberSource:
             self._pdf = pdfplumber.open(io.BytesIO(data))
             self._page_list = self._pdf.pages
         except Exception as error:  # pdfminer raises many unrelated types on bad input
+            _raise_if_out_of_memory(error, "opening the PDF")
             cause = getattr(error, "args", [None])[0] if type(error).__name__ == "PdfminerException" else error
             if isinstance(cause, PDFPasswordIncorrect) or "password" in str(cause).lower() \
                     or "encrypt" in type(cause).__name__.lower():
@@ -152,6 +153,7 @@ class PlumberSource:
             try:
                 yield PageChars(number, float(page.width), float(page.height), self._page_chars(page))
             except Exception as error:  # pdfminer fails on bad content streams in many ways
+                _raise_if_out_of_memory(error, f"page {number}")
                 log.warning("page %d unreadable: %s", number, _describe(error))
             finally:
                 page.close()
@@ -360,7 +362,24 @@ def _describe(error: BaseException) -> str:
     return text[:200]
 
 
+def _raise_if_out_of_memory(error: BaseException, where: str) -> None:
+    """A compressed-stream bomb shows as MemoryError or as zlib failing to allocate: a memory limit, not damage."""
+    import zlib
+
+    seen: BaseException | None = error
+    for _depth in range(10):  # the chain of causes, and PdfminerException's wrapped error
+        if seen is None:
+            return
+        if isinstance(seen, MemoryError) or isinstance(seen, zlib.error) and "allocate" in str(seen).lower():
+            raise ParseMemoryExceeded(f"{where} needs more memory than a parser may use: a compressed stream "
+                                      "inflates too far (a compression bomb)", error_type=type(seen).__name__) from error
+        wrapped = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None
+        seen = seen.__cause__ or seen.__context__ or wrapped
+
+
 def _broken_message(error: BaseException) -> str:
+    if is_internal(error):
+        return "the PDF cannot be read: its structure is damaged"
     text = _describe(error)
     lowered = text.lower()
     if "no /root" in lowered:
