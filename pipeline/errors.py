@@ -26,8 +26,11 @@ class PipelineError(Exception):
         if getattr(self, "_error_type", None):
             return self._error_type
         root: BaseException = self
-        while root.__cause__ is not None:
-            root = root.__cause__
+        for _depth in range(20):
+            behind = root.__cause__ or (None if root.__suppress_context__ else root.__context__)
+            if behind is None:
+                break
+            root = behind
         return type(root).__name__
 
 

@@ -72,15 +72,15 @@ def parse_feed(data: bytes, base_url: str = "") -> list[Discovered]:
     import feedparser
 
     parsed = feedparser.parse(data, response_headers={"content-location": base_url} if base_url else None)
-    if parsed.bozo and not parsed.entries:
-        problem = str(parsed.get("bozo_exception", "")).removeprefix("<unknown>:").strip()
-        raise TerminalError(f"not a readable RSS, Atom or JSON feed: the XML is malformed ({problem or 'no entries'})",
-                            reason="broken")
     found = []
     for entry in parsed.entries:
         link = entry.get("link") or next((l.get("href") for l in entry.get("links", []) if l.get("href")), None)
         if link:
             found.append(Discovered(urljoin(base_url, link), entry.get("title"), _feed_date(entry), "feed"))
+    if parsed.bozo and not found:  # malformed, and nothing could be read from it despite the tolerant parser
+        problem = str(parsed.get("bozo_exception", "")).removeprefix("<unknown>:").strip()
+        raise TerminalError(f"not a readable RSS, Atom or JSON feed: the XML is malformed ({problem or 'no entries'})",
+                            reason="broken")
     return found
 
 

@@ -135,7 +135,8 @@ class PlumberSource:
             cause = getattr(error, "args", [None])[0] if type(error).__name__ == "PdfminerException" else error
             if isinstance(cause, PDFPasswordIncorrect) or "password" in str(cause).lower() \
                     or "encrypt" in type(cause).__name__.lower():
-                raise EncryptedPDF(f"the PDF is encrypted and needs a password ({_describe(cause)})") from error
+                detail = f" ({str(cause).strip()[:200]})" if str(cause).strip() else ""
+                raise EncryptedPDF(f"the PDF is encrypted and needs a password{detail}") from error
             raise BrokenDocument(_broken_message(cause)) from error
         self.n_pages = _page_count_or_close(self, len(self._page_list))
         self.metadata = self._read_metadata()
