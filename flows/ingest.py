@@ -71,12 +71,12 @@ def ingest(sources: list[str] | None = None, settings: dict | None = None) -> di
     """Turn the given files, folders and URLs (default: the bundled samples) into tables."""
     started = time.monotonic()
     config = Settings.from_env(**{k: v for k, v in (settings or {}).items()})
-    stored, failed = store_raw(collect_inputs(sources, config), config)
-    results = extract_in_batches(stored, config) + failed
+    gathered = store_raw(collect_inputs(sources, config), config)
+    results = extract_in_batches(gathered.stored, config) + gathered.failed
     rows = parse(results, config)
     rows["fetches"] = RawStore(config.raw_dir).fetches()
     counts = write(rows, {r.doc_id for r in results}, config)
-    summary = run.summarise(results, counts, config.out_dir, started)
+    summary = run.summarise(results, counts, config.out_dir, started, gathered.discovery_failures)
     _publish(summary)
     return asdict(summary)
 
@@ -109,6 +109,8 @@ def _publish(summary: run.RunSummary) -> None:
     """Failed documents are visible in Prefect's UI as a table artifact and in the log."""
     logger = get_run_logger()
     logger.info("%d documents ok, %d failed; rows: %s", summary.documents_ok, summary.documents_failed, summary.rows)
+    for url, reason, error in summary.discovery_failures:
+        logger.warning("unreadable feed, sitemap or listing %s: %s (%s)", url, reason, error)
     if summary.failures:
         for source, reason, error in summary.failures:
             logger.warning("failed %s: %s (%s)", source, reason, error)

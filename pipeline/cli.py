@@ -6,6 +6,7 @@ commands that need them, so ``thb --help`` and ``thb show`` answer at once.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -53,7 +54,7 @@ def run_command(
         typer.secho(f"Error: {error}", fg="red", err=True)
         raise typer.Exit(2) from error
     print_summary(summary)
-    raise typer.Exit(1 if summary.documents_failed else 0)
+    raise typer.Exit(0 if summary.ok else 1)
 
 
 def _run_local(sources, settings, progress):
@@ -86,10 +87,29 @@ def _run_flow(sources, settings, progress, dask_address=None):
         flow = ingest_on_dask(dask_address)
         if settings.batches == 1:
             settings.batches = _dask_workers(dask_address)
-    result = flow(sources=sources, settings=settings_dict(settings))
+    with _signals_end_the_run():
+        result = flow(sources=sources, settings=settings_dict(settings))
     result["out_dir"] = Path(result["out_dir"])
     result["seconds"] = time.monotonic() - started  # includes starting Prefect
     return RunSummary(**result)
+
+
+@contextmanager
+def _signals_end_the_run():
+    """SIGTERM and SIGHUP end the run as Ctrl-C does: the exception unwinds the flow, and the exit
+    handlers run, among them the one that stops Prefect's temporary server (by default a signal
+    would end this process at once and leave that server running)."""
+    import signal
+
+    def stop(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _dask_workers(address: str) -> int:
@@ -144,7 +164,7 @@ def reprocess_command(
         summary, differences = reprocess(settings, source=source, since=since, everything=everything, progress=progress)
     print_summary(summary)
     print_differences(differences)
-    raise typer.Exit(1 if summary.documents_failed else 0)
+    raise typer.Exit(0 if summary.ok else 1)
 
 
 @app.command("sources")

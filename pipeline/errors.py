@@ -1,4 +1,9 @@
-"""Domain exceptions.  Each says whether trying again can help (dlt's convention)."""
+"""Domain exceptions.  Each says whether trying again can help (dlt's convention).
+
+The message of a domain exception is written for the people who read the tables
+(``documents.error``, ``fetches.error``); the class of the library exception behind
+it, for developers, is :attr:`PipelineError.error_type`.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,29 @@ class PipelineError(Exception):
     reason = "error"
     transient = False
 
-    def __init__(self, message: str, *, reason: str | None = None) -> None:
+    def __init__(self, message: str, *, reason: str | None = None, error_type: str | None = None) -> None:
         super().__init__(message)
         if reason is not None:
             self.reason = reason
+        self._error_type = error_type
+
+    @property
+    def error_type(self) -> str:
+        """The class name of the exception at the root of this one (this one's own when there is none)."""
+        if getattr(self, "_error_type", None):
+            return self._error_type
+        root: BaseException = self
+        for _depth in range(20):
+            behind = root.__cause__ or (None if root.__suppress_context__ else root.__context__)
+            if behind is None:
+                break
+            root = behind
+        return type(root).__name__
+
+
+def is_internal(error: BaseException) -> bool:
+    """Whether ``error``'s message is Python's own ("'NoneType' object is not iterable"), not about the input."""
+    return type(error).__module__ == "builtins" and not isinstance(error, OSError)
 
 
 class TerminalError(PipelineError):

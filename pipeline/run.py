@@ -40,6 +40,22 @@ class Processed:
     extracted_at: str = field(default_factory=utc_now)
 
 
+Failure = tuple[str, str, str]  # (source or URL, reason, error)
+
+
+@dataclass
+class Gathered:
+    """Inputs read, fetched or crawled into the raw store, and what could not be."""
+
+    stored: list[StoredInput] = field(default_factory=list)
+    failed: list[Processed] = field(default_factory=list)  # documents: each becomes a documents row
+    discovery_failures: list[Failure] = field(default_factory=list)  # feeds, sitemaps, listing pages
+
+    def __add__(self, other: "Gathered") -> "Gathered":
+        return Gathered(self.stored + other.stored, self.failed + other.failed,
+                        self.discovery_failures + other.discovery_failures)
+
+
 @dataclass
 class RunSummary:
     out_dir: Path
@@ -47,33 +63,46 @@ class RunSummary:
     failed_by_reason: dict[str, int]
     rows: dict[str, int]
     seconds: float
-    failures: list[tuple[str, str, str]] = field(default_factory=list)  # (source, reason, error)
+    failures: list[Failure] = field(default_factory=list)
+    discovery_failures: list[Failure] = field(default_factory=list)  # a source's pages that listed nothing
 
     @property
     def documents_failed(self) -> int:
         return sum(self.failed_by_reason.values())
+
+    @property
+    def ok(self) -> bool:
+        """Nothing failed: no document, and no feed, sitemap or listing page of a crawled source."""
+        return not self.documents_failed and not self.discovery_failures
 
 
 def no_progress(stage: str, done: int, total: int) -> None:
     pass
 
 
-def collect_inputs(sources: Iterable[str | Path] | None) -> list[str]:
-    """Files, folders (recursively) and URLs; the bundled samples when nothing is given."""
+def collect_inputs(sources: Iterable[str | Path] | None, *, refuse_all_missing: bool = True) -> list[str]:
+    """Files, folders (recursively) and URLs; the bundled samples when nothing is given.
+
+    A path that does not exist is kept, so that it becomes a documents row with status
+    ``not_found`` while the other inputs are processed; when every input is missing the
+    command was mistyped, and SourceNotFound says so before anything runs.
+    """
     sources = [str(s) for s in (sources or [SAMPLES_DIR])]
+    missing = [s for s in sources if not is_url(s) and not Path(s).expanduser().exists()]
+    if missing and refuse_all_missing and len(missing) == len(sources):
+        raise SourceNotFound(_not_found_message(missing[0]))
     found: list[str] = []
     for source in sources:
-        if is_url(source):
-            found.append(source)
-            continue
         path = Path(source).expanduser()
-        if path.is_dir():
+        if path.is_dir() and not is_url(source):
             found.extend(str(p) for p in sorted(path.rglob("*")) if p.is_file() and not _hidden(p, path))
-        elif path.is_file():
-            found.append(str(path))
         else:
-            raise SourceNotFound(f"no such file, folder or URL: {source}")
+            found.append(source if is_url(source) or source in missing else str(path))
     return list(dict.fromkeys(found))
+
+
+def _not_found_message(source: str) -> str:
+    return f"no such file, folder, URL or registered source: {source}"
 
 
 def _hidden(path: Path, root: Path) -> bool:
@@ -81,7 +110,7 @@ def _hidden(path: Path, root: Path) -> bool:
 
 
 def store_inputs(sources: list[str], store: RawStore, settings: Settings,
-                 progress: Progress = no_progress) -> tuple[list[StoredInput], list[Processed]]:
+                 progress: Progress = no_progress) -> Gathered:
     """Read or fetch every source and keep its bytes; unreadable sources become failures."""
     from pipeline.ingest import fetch
 
@@ -97,10 +126,12 @@ def store_inputs(sources: list[str], store: RawStore, settings: Settings,
         except PipelineError as error:
             failed.append(Processed(doc_id=make_doc_id(source), source=source, error=error))
         progress("store", done, len(sources))
-    return stored, failed
+    return Gathered(stored, failed)
 
 
 def _read_file(path: Path, max_bytes: int) -> bytes:
+    if not path.exists():
+        raise SourceNotFound(_not_found_message(str(path)))
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -120,8 +151,8 @@ def split_sources(sources: Iterable[str | Path] | None, registry: dict) -> tuple
 
 
 def crawl_sources(names: list[str], registry: dict, store: RawStore, settings: Settings,
-                  progress: Progress = no_progress) -> tuple[list[StoredInput], list[Processed]]:
-    """Crawl registered sources; returns their new or changed publications and failed fetches."""
+                  progress: Progress = no_progress) -> Gathered:
+    """Crawl registered sources: their new or changed publications, failed fetches and unreadable feeds."""
     from dataclasses import replace
 
     from pipeline.ingest import crawl
@@ -129,15 +160,17 @@ def crawl_sources(names: list[str], registry: dict, store: RawStore, settings: S
 
     policy = FetchPolicy(deadline_s=settings.fetch_timeout_s, max_bytes=settings.max_bytes,
                          allow_private=settings.allow_private)
-    stored, failed = [], []
+    gathered = Gathered()
     for done, name in enumerate(names, 1):
         source = registry[name]
         with Fetcher(replace(policy, min_interval_s=source.min_interval_s)) as fetcher:
             result = crawl(source, fetcher, store)
-        stored.extend(result.changed)
-        failed.extend(Processed(doc_id=make_doc_id(url), source=url, url=url, error=error) for url, error in result.failed)
+        gathered.stored.extend(result.changed)
+        gathered.failed.extend(Processed(doc_id=make_doc_id(url), source=url, url=url, error=error)
+                               for url, error in result.failed)
+        gathered.discovery_failures.extend((url, error.reason, str(error)) for url, error in result.discovery_failed)
         progress("crawl", done, len(names))
-    return stored, failed
+    return gathered
 
 
 def registry(settings: Settings) -> dict:
@@ -149,17 +182,16 @@ def registry(settings: Settings) -> dict:
 def plan_inputs(sources: Iterable[str | Path] | None, settings: Settings) -> tuple[list[str], list[str]]:
     """(source names to crawl, files and URLs to read); the bundled samples when nothing is given."""
     names, others = split_sources(sources, registry(settings))
-    return names, ([] if names and not others else collect_inputs(others))
+    return names, ([] if names and not others else collect_inputs(others, refuse_all_missing=not names))
 
 
 def gather_inputs(names: list[str], paths: list[str], store: RawStore, settings: Settings,
-                  progress: Progress = no_progress) -> tuple[list[StoredInput], list[Processed]]:
+                  progress: Progress = no_progress) -> Gathered:
     """Store the given files and URLs, and crawl the given sources."""
-    stored, failed = store_inputs(paths, store, settings, progress)
+    gathered = store_inputs(paths, store, settings, progress)
     if names:
-        crawled, crawl_failed = crawl_sources(names, registry(settings), store, settings, progress)
-        stored, failed = stored + crawled, failed + crawl_failed
-    return stored, failed
+        gathered += crawl_sources(names, registry(settings), store, settings, progress)
+    return gathered
 
 
 def latest_versions(stored: list[StoredInput]) -> list[StoredInput]:
@@ -269,6 +301,7 @@ def _document_row(result: Processed) -> dict:
         "n_chars": len(doc.text) if doc else 0,
         "status": "ok" if result.error is None else result.error.reason,
         "error": str(result.error) if result.error else None,
+        "error_type": result.error.error_type if result.error else None,
         "extracted_at": result.extracted_at, "pipeline_version": __version__,
         "doc_type": publication.doc_type, "reference": publication.reference,
         "greta_round": publication.greta_round, "evaluated_country": publication.evaluated_country,
@@ -276,7 +309,8 @@ def _document_row(result: Processed) -> dict:
     }
 
 
-def summarise(results: list[Processed], rows: dict[str, int], out_dir: Path, started: float) -> RunSummary:
+def summarise(results: list[Processed], rows: dict[str, int], out_dir: Path, started: float,
+              discovery_failures: list[Failure] = ()) -> RunSummary:
     failed = [r for r in results if r.error is not None]
     return RunSummary(
         out_dir=Path(out_dir),
@@ -285,6 +319,7 @@ def summarise(results: list[Processed], rows: dict[str, int], out_dir: Path, sta
         rows=rows,
         seconds=time.monotonic() - started,
         failures=[(r.source, r.error.reason, str(r.error)) for r in failed],
+        discovery_failures=list(discovery_failures),
     )
 
 
@@ -296,11 +331,11 @@ def ingest(sources: Iterable[str | Path] | None = None, settings: Settings | Non
     settings = settings or Settings()
     started = time.monotonic()
     store = RawStore(settings.raw_dir)
-    stored, failed = gather_inputs(*plan_inputs(sources, settings), store, settings, progress)
-    results = extract_inputs(stored, settings, progress) + failed
+    gathered = gather_inputs(*plan_inputs(sources, settings), store, settings, progress)
+    results = extract_inputs(gathered.stored, settings, progress) + gathered.failed
     rows = document_rows(results)
     rows["fetches"] = store.fetches()
     for table, table_rows in parse_documents([r.document for r in results if r.document], settings).items():
         rows.setdefault(table, []).extend(table_rows)
     counts = write_tables(settings.out_dir, rows, {r.doc_id for r in results})
-    return summarise(results, counts, settings.out_dir, started)
+    return summarise(results, counts, settings.out_dir, started, gathered.discovery_failures)

@@ -1,4 +1,9 @@
-"""Terminal output for the CLI: progress bars, the run summary, tables."""
+"""Terminal output for the CLI: progress bars, the run summary, tables.
+
+Every value that comes from outside (sources, URLs, titles, error texts, table cells,
+paths) is shown as plain text, never read as Rich markup: a URL such as
+``/a[/x]`` or a title with ``[red]`` is printed as it is.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
@@ -33,32 +39,50 @@ def progress_bars() -> Iterator:
         yield advance
 
 
+def plain(value) -> Text:
+    """``value`` as literal text: brackets, ``[link=…]`` and emoji codes stay as written."""
+    return Text("" if value is None else str(value))
+
+
 def print_summary(summary) -> None:
-    status = "[green]ok[/]" if not summary.documents_failed else "[yellow]with failures[/]"
+    status = "[green]ok[/]" if summary.ok else "[yellow]with failures[/]"
     console.print(f"\nRun finished {status} in {summary.seconds:.1f} s: "
                   f"{summary.documents_ok} documents ok, {summary.documents_failed} failed.")
-    if summary.failures:
-        failures = RichTable("source", "reason", "error", title="Failed documents", show_lines=False)
-        for source, reason, error in summary.failures:
-            failures.add_row(source, reason, error)
-        console.print(failures)
-    rows = RichTable("table", "rows", title=f"Tables in {summary.out_dir.resolve()}")
+    _print_failures("Failed documents", summary.failures)
+    if summary.discovery_failures:
+        console.print(f"{len(summary.discovery_failures)} feeds, sitemaps or listing pages could not be read: "
+                      "their publications were not looked for.")
+        _print_failures("Unreadable feeds, sitemaps and listings", summary.discovery_failures)
+    rows = RichTable("table", "rows", title=plain(f"Tables in {summary.out_dir.resolve()}"))
     for name, count in summary.rows.items():
-        rows.add_row(name, str(count))
+        rows.add_row(plain(name), str(count))
     console.print(rows)
-    console.print(f"SQLite: {(summary.out_dir / 'thb.sqlite').resolve()}  ·  look: thb show documents")
+    console.print(plain(f"SQLite: {(summary.out_dir / 'thb.sqlite').resolve()}  ·  look: thb show documents"))
     from .schema import EXPORTS
 
     for name in EXPORTS:
         if (summary.out_dir / name).exists():
-            console.print(f"Spreadsheet: {(summary.out_dir / name).resolve()}")
+            console.print(plain(f"Spreadsheet: {(summary.out_dir / name).resolve()}"))
+
+
+def _print_failures(title: str, failures) -> None:
+    if not failures:
+        return
+    table = RichTable("source", "reason", "error", title=title, show_lines=False)
+    for source, reason, error in failures:
+        table.add_row(plain(source), plain(reason), plain(error))
+    console.print(table)
+
+
+def print_error(message: str) -> None:
+    err_console.print(Text.assemble(("Error:", "red"), " ", message))
 
 
 def list_tables(out_dir: Path) -> None:
     listing = RichTable("table", "written", "description", title="Tables")
     for name, table in TABLES.items():
         written = "yes" if (Path(out_dir) / f"{name}.parquet").exists() else "no"
-        listing.add_row(name, written, table.description)
+        listing.add_row(plain(name), written, plain(table.description))
     console.print(listing)
 
 
@@ -93,11 +117,11 @@ def _with_titles(frame, out_dir: Path):
 
 def print_table(out_dir: Path, name: str, *, doc: str | None, limit: int, columns: list[str] | None = None) -> bool:
     if name not in TABLES:
-        err_console.print(f"[red]Error:[/] no table {name!r}; tables: {', '.join(TABLES)}")
+        print_error(f"no table {name!r}; tables: {', '.join(TABLES)}")
         return False
     path = Path(out_dir) / f"{name}.parquet"
     if not path.exists():
-        err_console.print(f"[red]Error:[/] {path} does not exist yet; run `thb run` first.")
+        print_error(f"{path} does not exist yet; run `thb run` first.")
         return False
     import pyarrow.parquet as pq
 
@@ -105,19 +129,19 @@ def print_table(out_dir: Path, name: str, *, doc: str | None, limit: int, column
     frame = _with_titles(frame, out_dir)
     unknown = [c for c in columns or () if c not in frame.columns]
     if unknown:
-        err_console.print(f"[red]Error:[/] no column {', '.join(unknown)} in {name}; columns: {', '.join(frame.columns)}")
+        print_error(f"no column {', '.join(unknown)} in {name}; columns: {', '.join(frame.columns)}")
         return False
     preferred = [c for c in DEFAULT_COLUMNS.get(name, frame.columns) if c in frame.columns]
     chosen = columns or _fitting_columns(frame[preferred].head(limit), console.width)
-    shown = RichTable(title=f"{name}: {len(frame)} rows" + (f" of {doc}" if doc else ""))
+    shown = RichTable(title=plain(f"{name}: {len(frame)} rows" + (f" of {doc}" if doc else "")))
     for column in chosen:
-        shown.add_column(column, overflow="ellipsis", max_width=40 if not columns else 60)
+        shown.add_column(plain(column), overflow="ellipsis", max_width=40 if not columns else 60)
     for row in frame[chosen].head(limit).itertuples(index=False):
-        shown.add_row(*(_cell(v) for v in row))
+        shown.add_row(*(plain(_cell(v)) for v in row))
     console.print(shown)
     hidden = [c for c in frame.columns if c not in chosen]
     if hidden and not columns:
-        console.print(f"{len(hidden)} more columns ({', '.join(hidden)}): choose with --columns a,b,c")
+        console.print(plain(f"{len(hidden)} more columns ({', '.join(hidden)}): choose with --columns a,b,c"))
     return True
 
 
@@ -146,7 +170,8 @@ def _cell(value) -> str:
 def print_sources(sources: dict) -> None:
     listing = RichTable("name", "publisher", "kind", "schedule", "start", title="Sources")
     for source in sources.values():
-        listing.add_row(source.name, source.publisher, source.kind, source.schedule or "", "\n".join(source.start))
+        listing.add_row(*(plain(v) for v in (source.name, source.publisher, source.kind, source.schedule or "",
+                                             "\n".join(source.start))))
     console.print(listing)
 
 
@@ -156,5 +181,5 @@ def print_differences(differences) -> None:
         return
     shown = RichTable("doc_id", "table", "added", "removed", "changed", title="What changed")
     for row in differences.itertuples(index=False):
-        shown.add_row(row.doc_id, row.table, str(row.added), str(row.removed), str(row.changed))
+        shown.add_row(plain(row.doc_id), plain(row.table), str(row.added), str(row.removed), str(row.changed))
     console.print(shown)

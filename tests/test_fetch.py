@@ -121,3 +121,28 @@ def test_retry_after_accepts_seconds_and_http_dates():
     assert retry_after_seconds("7", 1) == 7
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", 1) == 0
     assert retry_after_seconds("soon", 3) == 3
+
+
+def test_error_texts_say_the_status_and_its_reason_in_plain_words(robots_ok):
+    robots_ok.expect_request("/gone").respond_with_data("no", status=404)
+    robots_ok.expect_request("/huge").respond_with_data(b"x" * 2048)
+    with Fetcher(policy_for(robots_ok, retries=0, max_bytes=1024)) as fetcher:
+        with pytest.raises(FetchRefused) as gone:
+            fetcher.get(robots_ok.url_for("/gone"))
+        with pytest.raises(FetchRefused) as huge:
+            fetcher.get(robots_ok.url_for("/huge"))
+    assert str(gone.value) == f"HTTP 404 Not Found from {robots_ok.url_for('/gone')}"
+    assert huge.value.reason == "too_large" and "1,024 byte size limit" in str(huge.value)
+
+
+def test_a_refused_connection_is_said_plainly_and_the_library_error_is_kept_apart():
+    import socket
+
+    with socket.socket() as probe:  # a port that nothing listens on once the probe is closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    policy = FetchPolicy(allow_private=True, min_interval_s=0, retries=0, respect_robots=False)
+    with Fetcher(policy) as fetcher, pytest.raises(FetchError) as caught:
+        fetcher.get(f"http://127.0.0.1:{port}/a")
+    assert str(caught.value) == f"could not connect to 127.0.0.1:{port}: connection refused"
+    assert caught.value.error_type == "ConnectError"  # httpcore's, whose message the text above replaces

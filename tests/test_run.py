@@ -99,11 +99,26 @@ def test_every_malformed_pdf_gives_a_row_and_none_stops_the_run(settings):
     assert word["status"] == "unsupported_type" and "msword" in word["content_type"]
     assert set(docs.loc[docs["source"].str.contains("aes-256|rc4-40|password"), "status"]) == {"encrypted"}
     assert summary.documents_ok + summary.documents_failed == len(docs)
+    internal = failed["error"].str.contains(r"NoneType|object is not|has no attribute|index out of range|^\w+Error:")
+    assert not internal.any(), failed.loc[internal, ["source", "error"]]  # Python's own words stay in error_type
+    assert failed["error_type"].notna().all() and docs.loc[docs["status"] == "ok", "error_type"].isna().all()
 
 
 def test_a_missing_source_is_a_clear_error(settings, tmp_path):
     with pytest.raises(SourceNotFound, match="no such file"):
         ingest([tmp_path / "nope"], settings)
+
+
+def test_a_missing_path_among_valid_ones_is_a_row_and_the_others_are_processed(settings, tmp_path):
+    good = tmp_path / "good.md"
+    good.write_text("# Good\n\nThis one is read.\n")
+    summary = ingest([good, tmp_path / "typo.md", SAMPLES_DIR], settings)
+    docs = read_table(settings.out_dir, "documents").set_index("source")
+    missing = docs.loc[str(tmp_path / "typo.md")]
+    assert missing["status"] == "not_found" and "no such file" in missing["error"]
+    assert missing["error_type"] == "SourceNotFound"
+    assert docs.loc[str(good), "status"] == "ok"
+    assert summary.documents_ok == len(docs) - 1 and summary.failed_by_reason == {"not_found": 1}
 
 
 def test_the_column_reference_is_generated_from_the_schema():

@@ -17,7 +17,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from .dispatch import extract_path
-from pipeline.errors import ParseMemoryExceeded, ParserCrashed, ParseTimeout, PipelineError, TerminalError
+from pipeline.errors import ParseMemoryExceeded, ParserCrashed, ParseTimeout, PipelineError, TerminalError, is_internal
 from pipeline.model import Extraction
 
 DEFAULT_TIMEOUT_S = 180.0
@@ -46,14 +46,25 @@ def _worker_main(conn: Connection, memory_bytes: int, pdf_engine: str, extract: 
         try:
             result = ("ok", extract(job.path, job.content_type, url=job.url, pdf_engine=pdf_engine))
         except PipelineError as error:
-            result = ("error", error.reason, str(error))
+            message = str(error)
+            if error.reason == ParseMemoryExceeded.reason:
+                message = f"{message} (the limit is {memory_bytes >> 20} MB: THB_MEMORY_MB)"
+            result = ("error", error.reason, message, error.error_type)
         except ImportError as error:  # a broken installation, not a broken document: stop the run
             result = ("fatal", f"{type(error).__name__}: {error}")
         except MemoryError:
-            result = ("error", ParseMemoryExceeded.reason, f"parsing needed more than {memory_bytes >> 20} MB")
+            result = ("error", ParseMemoryExceeded.reason,
+                      f"parsing needed more than the {memory_bytes >> 20} MB memory limit (THB_MEMORY_MB)", "MemoryError")
         except Exception as error:  # a parser library failing on malformed input
-            result = ("error", "broken", f"the parser failed on this input: {type(error).__name__}: {error}")
+            result = ("error", "broken", _unreadable_message(job.content_type, error), type(error).__name__)
         conn.send((job.key, result))
+
+
+def _unreadable_message(content_type: str, error: Exception) -> str:
+    """For people: what could not be read; Python's own messages stay out (the type goes to error_type)."""
+    kind = {"application/pdf": "PDF", "text/html": "web page", "text/markdown": "Markdown file"}.get(content_type, "file")
+    detail = "" if is_internal(error) else f": {str(error).strip()[:200]}"
+    return f"the {kind} could not be read: its structure is damaged or unusual{detail}"
 
 
 class _Worker:
@@ -163,7 +174,7 @@ class ExtractionPool:
             return payload[0]
         if status == "fatal":
             raise RuntimeError(f"extraction cannot run: {payload[0]}")
-        reason, message = payload
+        reason, message, error_type = payload
         if reason == ParseMemoryExceeded.reason:
             worker.restart()  # a worker that hit the limit may hold fragmented memory
-        return TerminalError(message, reason=reason)
+        return TerminalError(message, reason=reason, error_type=error_type)

@@ -3,7 +3,9 @@
 Every URL is fetched with a conditional request when it was fetched before, so an
 unchanged source costs a round of 304s.  A discovery page (feed, sitemap, listing)
 that answers 304 is read again from the raw store, so a publication that changed
-while its feed did not is still checked.
+while its feed did not is still checked.  A discovery page that cannot be fetched,
+parsed or is refused (an entity-expansion feed, a gzip-bomb sitemap, malformed XML)
+is logged as a ``failed`` fetch with the reason, and listed in ``discovery_failed``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .discover import Discovered, linked_documents, parse_feed, parse_listing, parse_sitemap
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, TerminalError
 from .fetcher import Fetcher, FetchResult
 from .filetypes import HTML, sniff
 from .sources import Source
@@ -58,14 +60,19 @@ class Crawler:
                 yield from self._from_listing(start)
 
     def _from_page(self, url: str, parse) -> list[Discovered]:
-        body = self._discovery_body(url)
-        if body is None:
-            return []
-        try:
-            return parse(body, url)
-        except PipelineError as error:
-            self.result.discovery_failed.append((url, error))
-            return []
+        """The links a discovery page lists; a page that cannot be read or is refused is a failed fetch."""
+        body, row = self._discovery_body(url)
+        found: list[Discovered] = []
+        if body is not None:
+            try:
+                found = parse(body, url)
+            except Exception as error:  # feedparser and lxml raise more than their documented types
+                refusal = error if isinstance(error, PipelineError) else TerminalError(
+                    f"{url} could not be read as a {self.source.kind} page", reason="broken")
+                self.result.discovery_failed.append((url, refusal))
+                row = {**row, "outcome": "failed", "error": str(refusal)}
+        self.store.log_fetch(row)
+        return found
 
     def _from_sitemaps(self, start: str) -> Iterator[Discovered]:
         queue, visited = [start], set()
@@ -97,20 +104,22 @@ class Crawler:
             yield from self._from_page(url, parse)
             url = following[0]
 
-    def _discovery_body(self, url: str) -> bytes | None:
-        """A discovery page's body: fresh, or from the raw store when it has not changed."""
-        fetched, outcome = self._fetch(url, publication=False)
+    def _discovery_body(self, url: str) -> tuple[bytes | None, dict]:
+        """A discovery page's body (fresh, or from the raw store when it has not changed) and its fetches row."""
+        fetched, row = self._fetch(url, publication=False)
         if fetched is None:
-            return None
-        if outcome == "not_modified":
+            return None, row
+        if row["outcome"] == "not_modified":
             previous = self.store.last_good_fetch(url)
-            return self.store.read(previous["sha256"]) if previous else None
-        return fetched.body
+            return (self.store.read(previous["sha256"]) if previous else None), row
+        return fetched.body, row
 
     # publications --------------------------------------------------------------
 
     def _take(self, url: str, *, follow: bool = True) -> None:
-        fetched, outcome = self._fetch(url, publication=True)
+        fetched, row = self._fetch(url, publication=True)
+        self.store.log_fetch(row)
+        outcome = row["outcome"]
         if outcome in ("not_modified", "unchanged"):
             self.result.unchanged += 1
         if fetched is None or outcome not in ("new", "changed") or not follow:
@@ -120,25 +129,23 @@ class Crawler:
                 if linked.url != url:
                     self._take(linked.url, follow=False)
 
-    def _fetch(self, url: str, *, publication: bool) -> tuple[FetchResult | None, str]:
-        """Fetch conditionally, keep the bytes, log the fetch; returns the response and its outcome."""
+    def _fetch(self, url: str, *, publication: bool) -> tuple[FetchResult | None, dict]:
+        """Fetch conditionally and keep the bytes; returns the response and its fetches row, for the caller to log."""
         previous = self.store.last_good_fetch(url)
         record = {"url": url, "source": self.source.name, "fetched_at": utc_now()}
         try:
             fetched = self.fetcher.get(url, etag=previous and previous["etag"],
                                        last_modified=previous and previous["last_modified"])
         except PipelineError as error:
-            self.store.log_fetch({**record, "outcome": "failed", "error": str(error)})
             (self.result.failed if publication else self.result.discovery_failed).append((url, error))
-            return None, "failed"
+            return None, {**record, "outcome": "failed", "error": str(error)}
         record.update(http_status=fetched.status, etag=fetched.etag, last_modified=fetched.last_modified,
                       bytes=len(fetched.body or b""))
         if fetched.not_modified:
             outcome, sha256 = "not_modified", None
         else:
             outcome, sha256 = self._keep(fetched, previous, publication)
-        self.store.log_fetch({**record, "sha256": sha256, "outcome": outcome})
-        return fetched, outcome
+        return fetched, {**record, "sha256": sha256, "outcome": outcome}
 
     def _keep(self, fetched: FetchResult, previous: dict | None, publication: bool) -> tuple[str, str]:
         """Store the body; a publication whose bytes are new joins the result's changed list."""

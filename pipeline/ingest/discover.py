@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from pipeline.errors import TerminalError
+from pipeline.errors import TerminalError, is_internal
 
 MAX_INFLATED = 50 << 20  # the sitemap protocol's own limit is 50 MB uncompressed
 _DOCUMENT_LINK = re.compile(r"\.pdf(?:$|[?#])|/(?:document|download|file)s?/", re.I)
@@ -53,9 +53,13 @@ def inflate(data: bytes, limit: int = MAX_INFLATED) -> bytes:
     """Gunzip under a size cap (a gzip bomb stops at the cap)."""
     if not data.startswith(b"\x1f\x8b"):
         return data
-    out = gzip.GzipFile(fileobj=io.BytesIO(data)).read(limit + 1)
+    try:
+        out = gzip.GzipFile(fileobj=io.BytesIO(data)).read(limit + 1)
+    except (OSError, EOFError) as error:
+        raise TerminalError("the gzip data is damaged or cut short", reason="broken") from error
     if len(out) > limit:
-        raise TerminalError(f"compressed data inflates past {limit:,} bytes; refused", reason="too_large")
+        raise TerminalError(f"refused: the gzip data inflates past the {limit:,} byte size limit "
+                            "(a possible compression bomb)", reason="too_large")
     return out
 
 
@@ -73,6 +77,10 @@ def parse_feed(data: bytes, base_url: str = "") -> list[Discovered]:
         link = entry.get("link") or next((l.get("href") for l in entry.get("links", []) if l.get("href")), None)
         if link:
             found.append(Discovered(urljoin(base_url, link), entry.get("title"), _feed_date(entry), "feed"))
+    if parsed.bozo and not found:  # malformed, and nothing could be read from it despite the tolerant parser
+        problem = str(parsed.get("bozo_exception", "")).removeprefix("<unknown>:").strip()
+        raise TerminalError(f"not a readable RSS, Atom or JSON feed: the XML is malformed ({problem or 'no entries'})",
+                            reason="broken")
     return found
 
 
@@ -85,7 +93,7 @@ def _parse_json_feed(data: bytes, base_url: str) -> list[Discovered]:
     try:
         feed = json.loads(data)
     except ValueError as error:
-        raise TerminalError(f"not a JSON feed: {error}", reason="broken") from error
+        raise TerminalError(f"not a readable JSON feed: {error}", reason="broken") from error
     items = feed.get("items", []) if isinstance(feed, dict) else []
     return [Discovered(urljoin(base_url, item.get("url") or item.get("external_url")), item.get("title"),
                        (item.get("date_published") or "")[:10] or None, "feed")
@@ -101,7 +109,8 @@ def parse_sitemap(data: bytes, base_url: str = "") -> tuple[list[Discovered], li
     try:
         root = safe_tree.fromstring(data, forbid_dtd=True)
     except Exception as error:
-        raise TerminalError(f"unreadable sitemap: {error}", reason="broken") from error
+        problem = "" if is_internal(error) else f": {error}"
+        raise TerminalError(f"not a readable sitemap: the XML is malformed{problem}", reason="broken") from error
     pages, children = [], []
     for node in root:
         tag = node.tag.rsplit("}", 1)[-1]

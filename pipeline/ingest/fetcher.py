@@ -9,11 +9,16 @@ untrusted input, so every fetch:
 - sends conditional requests (ETag, Last-Modified) when it has seen the URL before;
 - retries with backoff on transient failures (time-outs, 429 with Retry-After, 5xx)
   and never on terminal ones (other 4xx, refused addresses, oversized bodies);
-- is bounded by an overall deadline (httpx's timeouts bound each read, not the
-  whole response: a server dripping a byte every half second would hold a worker
-  for ever) and by a cap on the decoded size (a gzip bomb stops at the cap);
+- is bounded by one overall deadline per URL, across retries and redirects, that
+  covers connecting, the headers and the body (httpx's timeouts bound each read, not
+  the whole response: a server dripping a byte every half second would hold a worker
+  for ever; see :mod:`.deadline`) and by a cap on the decoded size (a gzip bomb stops
+  at the cap);
 - goes only to http and https URLs whose addresses, after DNS resolution and on
   every redirect, are public — unless ``allow_private`` is set for local use and tests.
+
+Error messages are written for the people who read the ``fetches`` and ``documents``
+tables: the HTTP status with its plain reason, or what went wrong on the connection.
 """
 
 from __future__ import annotations
@@ -24,12 +29,14 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 from pipeline import __version__
 from pipeline.errors import FetchError, TerminalError
+from .deadline import DeadlineClock, deadline_transport
 
 USER_AGENT = f"thb-pipeline/{__version__} (anti-trafficking policy monitoring; bot)"
 RETRY_STATUSES = {429, 500, 502, 503, 504}
@@ -114,10 +121,12 @@ class Fetcher:
         import httpx
 
         self.policy = policy or FetchPolicy()
+        self._clock = DeadlineClock()
         timeout = httpx.Timeout(self.policy.deadline_s, connect=self.policy.connect_timeout_s)
-        self._client = httpx.Client(follow_redirects=False, timeout=timeout,
+        self._client = httpx.Client(follow_redirects=False, timeout=timeout, transport=deadline_transport(self._clock),
                                     headers={"User-Agent": self.policy.user_agent})
         self._robots: dict[str, RobotFileParser] = {}
+        self._robots_failures: dict[str, str] = {}  # root -> why its robots.txt could not be read
         self._last_request: dict[str, float] = {}
         self._lock = threading.Lock()
 
@@ -131,17 +140,22 @@ class Fetcher:
         self._client.close()
 
     def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
-        """Fetch ``url``, retrying transient failures; raises FetchError or FetchRefused."""
-        attempt = 0
-        while True:
-            try:
-                return self._get_once(url, etag=etag, last_modified=last_modified)
-            except FetchError as error:
-                attempt += 1
-                if attempt > self.policy.retries:
-                    raise
-                time.sleep(min(getattr(error, "retry_after", None) or self.policy.backoff_s * 2 ** (attempt - 1),
-                               self.policy.max_retry_after_s))
+        """Fetch ``url`` within one deadline, retrying transient failures; raises FetchError or FetchRefused."""
+        with self._clock.running(self.policy.deadline_s):
+            attempt = 0
+            while True:
+                try:
+                    return self._get_once(url, etag=etag, last_modified=last_modified)
+                except FetchError as error:
+                    attempt += 1
+                    pause = min(getattr(error, "retry_after", None) or self.policy.backoff_s * 2 ** (attempt - 1),
+                                self.policy.max_retry_after_s)
+                    if attempt > self.policy.retries or self._clock.expired():
+                        raise
+                    if pause >= self._clock.remaining():
+                        raise FetchError(f"{error}; no time is left for another try within the "
+                                         f"{self.policy.deadline_s:g} s deadline") from error
+                    time.sleep(pause)
 
     def _get_once(self, url: str, *, etag: str | None, last_modified: str | None) -> FetchResult:
         headers = {}
@@ -149,20 +163,19 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        deadline = time.monotonic() + self.policy.deadline_s
         current = url
         for _hop in range(self.policy.max_redirects + 1):
             check_address(current, allow_private=self.policy.allow_private)
             if self.policy.respect_robots and not self._robots_allow(current):
-                raise FetchRefused(f"robots.txt of {urlsplit(current).netloc} disallows {current}")
+                raise FetchRefused(self._robots_refusal(current))
             self._wait_turn(current)
-            result = self._request(url, current, headers, deadline)
+            result = self._request(url, current, headers)
             if isinstance(result, FetchResult):
                 return result
             current = result  # a redirect target
         raise FetchRefused(f"more than {self.policy.max_redirects} redirects from {url}")
 
-    def _request(self, url: str, current: str, headers: dict, deadline: float) -> FetchResult | str:
+    def _request(self, url: str, current: str, headers: dict) -> FetchResult | str:
         import httpx
 
         try:
@@ -170,36 +183,55 @@ class Fetcher:
                 if response.is_redirect and "location" in response.headers:
                     return urljoin(current, response.headers["location"])
                 self._raise_for_status(response, current)
-                body = None if response.status_code == 304 else self._read_capped(response, current, deadline)
+                body = None if response.status_code == 304 else self._read_capped(response, current)
                 return FetchResult(url, current, response.status_code, body, response.headers.get("etag"),
                                    response.headers.get("last-modified"),
                                    response.headers.get("content-type", "").split(";")[0].strip() or None)
-        except httpx.TimeoutException as error:
-            raise FetchError(f"timed out fetching {current}: {type(error).__name__}") from error
-        except httpx.DecodingError as error:
-            raise FetchRefused(f"undecodable response body from {current}: {error}") from error
-        except httpx.TransportError as error:
-            raise FetchError(f"could not fetch {current}: {type(error).__name__}: {error}") from error
+        except httpx.HTTPError as error:
+            raise self._transport_failure(error, current) from error
+
+    def _transport_failure(self, error, url: str) -> FetchError | FetchRefused:
+        """The library's exception as a domain error whose message says what happened, in plain words."""
+        import httpx
+
+        host = urlsplit(url).netloc
+        if self._clock.expired():
+            return FetchError(self._deadline_message(url))
+        if isinstance(error, httpx.ConnectTimeout):
+            return FetchError(f"could not connect to {host}: no answer within {self.policy.connect_timeout_s:g} s")
+        if isinstance(error, httpx.TimeoutException):
+            return FetchError(f"{host} stopped sending while answering {url}")
+        if isinstance(error, httpx.DecodingError):
+            return FetchRefused(f"the body from {url} could not be decoded: its Content-Encoding is broken")
+        if isinstance(error, httpx.ConnectError):
+            return FetchError(f"could not connect to {host}{_os_reason(error)}")
+        if isinstance(error, httpx.RemoteProtocolError):
+            return FetchError(f"{host} broke off the connection or sent an invalid HTTP response for {url}")
+        return FetchError(f"the connection to {host} failed while fetching {url}{_os_reason(error)}")
+
+    def _deadline_message(self, url: str) -> str:
+        return f"fetching {url} took longer than the {self.policy.deadline_s:g} s deadline"
 
     def _raise_for_status(self, response, url: str) -> None:
         status = response.status_code
         if status < 400:
             return
-        message = f"HTTP {status} from {url}"
+        message = f"HTTP {status} {_status_phrase(status)} from {url}".replace("  ", " ")
         if status in RETRY_STATUSES:
             error = FetchError(message)
             error.retry_after = retry_after_seconds(response.headers.get("retry-after"), 0) or None
             raise error
         raise FetchRefused(message)
 
-    def _read_capped(self, response, url: str, deadline: float) -> bytes:
+    def _read_capped(self, response, url: str) -> bytes:
         body = bytearray()
         for chunk in response.iter_bytes():  # decoded: the cap applies after decompression
             body.extend(chunk)
             if len(body) > self.policy.max_bytes:
-                raise FetchRefused(f"{url} is larger than the {self.policy.max_bytes:,} byte limit (after decoding)")
-            if time.monotonic() > deadline:
-                raise FetchError(f"fetching {url} took longer than the {self.policy.deadline_s:g} s deadline")
+                raise FetchRefused(f"{url} is larger than the {self.policy.max_bytes:,} byte size limit (after decoding)",
+                                   reason="too_large")
+            if self._clock.expired():
+                raise FetchError(self._deadline_message(url))
         return bytes(body)
 
     def _wait_turn(self, url: str) -> None:
@@ -208,14 +240,24 @@ class Fetcher:
             wait = self._last_request.get(host, -1e9) + self.policy.min_interval_s - time.monotonic()
             self._last_request[host] = time.monotonic() + max(wait, 0)
         if wait > 0:
+            left = self._clock.remaining()
+            if left is not None and wait >= left:
+                raise FetchError(f"{url} could not be fetched within the {self.policy.deadline_s:g} s deadline "
+                                 f"while waiting {wait:.0f} s between requests to {host}")
             time.sleep(wait)
 
     def _robots_allow(self, url: str) -> bool:
-        parts = urlsplit(url)
-        root = f"{parts.scheme}://{parts.netloc}"
+        root = _root(url)
         if root not in self._robots:
             self._robots[root] = self._load_robots(root)
         return self._robots[root].can_fetch(self.policy.user_agent, url)
+
+    def _robots_refusal(self, url: str) -> str:
+        root = _root(url)
+        if root in self._robots_failures:
+            return (f"robots.txt of {urlsplit(url).netloc} could not be read ({self._robots_failures[root]}), "
+                    f"so nothing there is fetched (RFC 9309)")
+        return f"robots.txt of {urlsplit(url).netloc} disallows {url}"
 
     def _load_robots(self, root: str) -> RobotFileParser:
         """RFC 9309: 4xx means no rules; 5xx or unreachable means everything is disallowed."""
@@ -226,16 +268,40 @@ class Fetcher:
             self._wait_turn(root)
             response = self._client.get(root + "/robots.txt", follow_redirects=True,
                                         timeout=min(self.policy.deadline_s, 15.0))
-        except httpx.HTTPError:
+        except (httpx.HTTPError, FetchError) as error:
+            failure = self._transport_failure(error, root + "/robots.txt") if isinstance(error, httpx.HTTPError) else error
+            self._robots_failures[root] = str(failure)
             parser.disallow_all = True
             return parser
         if response.status_code >= 500:
+            self._robots_failures[root] = f"HTTP {response.status_code} {_status_phrase(response.status_code)}".strip()
             parser.disallow_all = True
         elif response.status_code >= 400:
             parser.allow_all = True
         else:
             parser.parse(response.text[: 500 << 10].splitlines())
         return parser
+
+
+def _root(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _status_phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def _os_reason(error: BaseException) -> str:
+    """': connection refused' from the operating-system error behind ``error``, if there is one."""
+    while error is not None:
+        if isinstance(error, OSError) and error.strerror:
+            return f": {error.strerror.lower()}"
+        error = error.__cause__ or error.__context__
+    return ""
 
 
 def fetch(url: str, *, deadline_s: float = 60.0, max_bytes: int = 100 << 20,

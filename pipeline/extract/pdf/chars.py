@@ -26,6 +26,7 @@ from typing import Iterator, Protocol
 
 from pipeline.errors import BrokenDocument, EmptyInput, EncryptedPDF
 
+from .failures import broken_message, describe, raise_if_out_of_memory
 from .rules import Rule, as_rule, pdfium_rules
 
 ENGINES = ("pdfplumber", "pypdfium2")
@@ -137,11 +138,13 @@ class PlumberSource:
             self._pdf = pdfplumber.open(io.BytesIO(data))
             self._page_list = self._pdf.pages
         except Exception as error:  # pdfminer raises many unrelated types on bad input
+            raise_if_out_of_memory(error, "opening the PDF")
             cause = getattr(error, "args", [None])[0] if type(error).__name__ == "PdfminerException" else error
             if isinstance(cause, PDFPasswordIncorrect) or "password" in str(cause).lower() \
                     or "encrypt" in type(cause).__name__.lower():
-                raise EncryptedPDF(f"the PDF is encrypted and needs a password ({_describe(cause)})") from error
-            raise BrokenDocument(_broken_message(cause)) from error
+                detail = f" ({str(cause).strip()[:200]})" if str(cause).strip() else ""
+                raise EncryptedPDF(f"the PDF is encrypted and needs a password{detail}") from error
+            raise BrokenDocument(broken_message(cause)) from error
         self.n_pages = _page_count_or_close(self, len(self._page_list))
         self.metadata = self._read_metadata()
 
@@ -158,7 +161,8 @@ class PlumberSource:
             try:
                 yield PageChars(number, float(page.width), float(page.height), *self._page_chars(page))
             except Exception as error:  # pdfminer fails on bad content streams in many ways
-                log.warning("page %d unreadable: %s", number, _describe(error))
+                raise_if_out_of_memory(error, f"page {number}")
+                log.warning("page %d unreadable: %s", number, describe(error))
             finally:
                 page.close()
 
@@ -210,7 +214,7 @@ class PdfiumSource:
                 raise EncryptedPDF("the PDF is encrypted and needs a password") from error
             if error.err_code == raw.FPDF_ERR_SECURITY:
                 raise EncryptedPDF("the PDF uses an unsupported security handler") from error
-            raise BrokenDocument(_broken_message(error)) from error
+            raise BrokenDocument(broken_message(error)) from error
         self.n_pages = _page_count_or_close(self, len(self._doc))
         self.metadata = self._read_metadata()
 
@@ -227,7 +231,7 @@ class PdfiumSource:
             try:
                 page = self._doc[index]
             except Exception as error:
-                log.warning("page %d unreadable: %s", index + 1, _describe(error))
+                log.warning("page %d unreadable: %s", index + 1, describe(error))
                 continue
             try:
                 left, bottom, right, top = page.get_mediabox()
@@ -375,18 +379,3 @@ def _optional(function, name: str, *types):
         return function(name, *types)
     except AttributeError:
         return None
-
-
-def _describe(error: BaseException) -> str:
-    text = str(error).strip() or type(error).__name__
-    return text[:200]
-
-
-def _broken_message(error: BaseException) -> str:
-    text = _describe(error)
-    lowered = text.lower()
-    if "no /root" in lowered:
-        return "not a PDF: no /Root object"
-    if "not in pdf format" in lowered or "data format error" in lowered or "format" in lowered and "pdfium" in lowered:
-        return f"not a readable PDF: {text}"
-    return f"the PDF cannot be read: {text}"
