@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,6 +49,8 @@ class RunSummary:
     rows: dict[str, int]
     seconds: float
     failures: list[tuple[str, str, str]] = field(default_factory=list)  # (source, reason, error)
+    stages: dict[str, float] = field(default_factory=dict)  # seconds by stage; extract and parse overlap
+    unchanged: int = 0  # inputs whose rows were current and kept without extracting
 
     @property
     def documents_failed(self) -> int:
@@ -167,6 +170,24 @@ def latest_versions(stored: list[StoredInput]) -> list[StoredInput]:
     return list({item.doc_id: item for item in stored}.values())
 
 
+def skip_unchanged(stored: list[StoredInput], settings: Settings) -> tuple[list[StoredInput], int]:
+    """The inputs to extract, and how many were left out because their rows are current.
+
+    An input is left out when the stored ``documents`` table has it with the same SHA-256, status ok
+    and this pipeline version; its rows are kept as they are.  ``settings.reextract`` leaves none out.
+    """
+    from pipeline.store import read_table
+
+    documents = read_table(settings.out_dir, "documents") if not settings.reextract else None
+    if documents is None or not len(documents):
+        return stored, 0
+    current = documents[(documents["status"] == "ok") & (documents["pipeline_version"] == __version__)]
+    made = set(zip(current["doc_id"], current["sha256"]))
+    latest = latest_versions(stored)
+    todo = [item for item in latest if (item.doc_id, item.sha256) not in made]
+    return todo, len(latest) - len(todo)
+
+
 def split_batches(items: list, batches: int) -> list[list]:
     """Cut ``items`` into at most ``batches`` batches of near-equal size, keeping order; never an empty batch."""
     batches = max(1, min(batches, len(items)))
@@ -182,6 +203,12 @@ def split_batches(items: list, batches: int) -> list[list]:
 def extract_inputs(stored: list[StoredInput], settings: Settings, progress: Progress = no_progress) -> list[Processed]:
     """Extract every stored input in sandboxed worker processes."""
     latest = latest_versions(stored)
+    outcomes = extract_outcomes(latest, settings, progress)
+    return [processed_input(item, outcomes[item.doc_id]) for item in latest]
+
+
+def extract_outcomes(latest: list[StoredInput], settings: Settings, progress: Progress,
+                      on_done: Callable[[str, object], None] | None = None) -> dict:
     jobs = [ExtractJob(item.doc_id, item.path, item.content_type, item.url) for item in latest]
     done = 0
 
@@ -189,28 +216,35 @@ def extract_inputs(stored: list[StoredInput], settings: Settings, progress: Prog
         nonlocal done
         done += 1
         progress("extract", done, len(jobs))
+        if on_done:
+            on_done(job.key, outcome)
 
     with ExtractionPool(settings.workers, timeout_s=settings.timeout_s, memory_mb=settings.memory_mb,
                         pdf_engine=settings.pdf_engine) as pool:
-        outcomes = pool.run(jobs, on_done=advance)
-    results = []
-    for item in latest:
-        outcome = outcomes[item.doc_id]
-        processed = Processed(item.doc_id, item.source, item.url, item.content_type, item.sha256)
-        if isinstance(outcome, PipelineError):
-            processed.error = outcome
-        else:
-            processed.document = assemble(item.doc_id, outcome)
-        results.append(processed)
-    return results
+        return pool.run(jobs, on_done=advance)
+
+
+def processed_input(item: StoredInput, outcome) -> Processed:
+    """A stored input with its extraction outcome: the assembled document, or the error."""
+    processed = Processed(item.doc_id, item.source, item.url, item.content_type, item.sha256)
+    if isinstance(outcome, PipelineError):
+        processed.error = outcome
+    else:
+        processed.document = assemble(item.doc_id, outcome)
+    return processed
+
+
+def extend_rows(rows: dict[str, list[dict]], more: dict[str, list[dict]]) -> None:
+    """Add ``more`` rows by table to ``rows``."""
+    for table, table_rows in more.items():
+        rows.setdefault(table, []).extend(table_rows)
 
 
 def parse_documents(documents: list[Document], settings: Settings) -> dict[str, list[dict]]:
     """Run the parsers over the extracted documents; each returns rows by table."""
     rows: dict[str, list[dict]] = {}
     for parser in _parsers(settings):
-        for table, table_rows in parser(documents).items():
-            rows.setdefault(table, []).extend(table_rows)
+        extend_rows(rows, parser(documents))
     return rows
 
 
@@ -225,16 +259,29 @@ def _parsers(settings: Settings) -> list[Callable[[list[Document]], dict[str, li
     if settings.nlp and "pipeline.entities" in schema.PARSER_MODULES:
         from pipeline.entities import entity_tables
 
-        model = None if settings.spacy_model.lower() in ("", "none") else settings.spacy_model
+        model = _model(settings)
         parsers.append(lambda docs: entity_tables(docs, model=model, n_process=settings.nlp_processes))
     return parsers
+
+
+def load_parsers(settings: Settings) -> None:
+    """Build what the parsers load once per process (the spaCy pipeline), so that the first batch does not wait."""
+    from . import schema
+
+    if settings.nlp and "pipeline.entities" in schema.PARSER_MODULES:
+        from pipeline.entities import get_nlp
+
+        get_nlp(_model(settings))
+
+
+def _model(settings: Settings) -> str | None:
+    return None if settings.spacy_model.lower() in ("", "none") else settings.spacy_model
 
 
 def _per_document(parser, documents: list[Document]) -> dict[str, list[dict]]:
     rows: dict[str, list[dict]] = {}
     for document in documents:
-        for table, table_rows in parser(document, published=document.published).items():
-            rows.setdefault(table, []).extend(table_rows)
+        extend_rows(rows, parser(document, published=document.published))
     return rows
 
 
@@ -268,7 +315,8 @@ def _document_row(result: Processed) -> dict:
     }
 
 
-def summarise(results: list[Processed], rows: dict[str, int], out_dir: Path, started: float) -> RunSummary:
+def summarise(results: list[Processed], rows: dict[str, int], out_dir: Path, started: float,
+              stages: dict[str, float] | None = None, unchanged: int = 0) -> RunSummary:
     failed = [r for r in results if r.error is not None]
     return RunSummary(
         out_dir=Path(out_dir),
@@ -277,6 +325,8 @@ def summarise(results: list[Processed], rows: dict[str, int], out_dir: Path, sta
         rows=rows,
         seconds=time.monotonic() - started,
         failures=[(r.source, r.error.reason, str(r.error)) for r in failed],
+        stages=dict(stages or {}),
+        unchanged=unchanged,
     )
 
 
@@ -287,12 +337,28 @@ def ingest(sources: Iterable[str | Path] | None = None, settings: Settings | Non
 
     settings = settings or Settings()
     started = time.monotonic()
+    stages: dict[str, float] = {}
     store = RawStore(settings.raw_dir)
-    stored, failed = gather_inputs(*plan_inputs(sources, settings), store, settings, progress)
-    results = extract_inputs(stored, settings, progress) + failed
+    with timed_stage(stages, "store"):
+        stored, failed = gather_inputs(*plan_inputs(sources, settings), store, settings, progress)
+        stored, unchanged = skip_unchanged(stored, settings)
+    from .overlap import extract_and_parse
+
+    extracted, parsed = extract_and_parse(stored, settings, progress, stages)
+    results = extracted + failed
     rows = document_rows(results)
     rows["fetches"] = store.fetches()
-    for table, table_rows in parse_documents([r.document for r in results if r.document], settings).items():
-        rows.setdefault(table, []).extend(table_rows)
-    counts = write_tables(settings.out_dir, rows, {r.doc_id for r in results})
-    return summarise(results, counts, settings.out_dir, started)
+    extend_rows(rows, parsed)
+    with timed_stage(stages, "write"):
+        counts = write_tables(settings.out_dir, rows, {r.doc_id for r in results})
+    return summarise(results, counts, settings.out_dir, started, stages, unchanged)
+
+
+@contextmanager
+def timed_stage(stages: dict[str, float], name: str) -> Iterator[None]:
+    """Add the seconds the block takes to ``stages[name]``."""
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        stages[name] = stages.get(name, 0.0) + time.monotonic() - started

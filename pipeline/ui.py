@@ -36,12 +36,16 @@ def progress_bars() -> Iterator:
 def print_summary(summary) -> None:
     status = "[green]ok[/]" if not summary.documents_failed else "[yellow]with failures[/]"
     console.print(f"\nRun finished {status} in {summary.seconds:.1f} s: "
-                  f"{summary.documents_ok} documents ok, {summary.documents_failed} failed.")
+                  f"{summary.documents_ok} documents ok, {summary.documents_failed} failed"
+                  + (f", {summary.unchanged} unchanged (rows kept)." if summary.unchanged else "."))
     if summary.failures:
         failures = RichTable("source", "reason", "error", title="Failed documents", show_lines=False)
         for source, reason, error in summary.failures:
             failures.add_row(source, reason, error)
         console.print(failures)
+    if summary.stages:
+        console.print("Stages: " + " · ".join(f"{name} {seconds:.1f} s" for name, seconds in summary.stages.items())
+                      + "  (extract and parse overlap)")
     rows = RichTable("table", "rows", title=f"Tables in {summary.out_dir.resolve()}")
     for name, count in summary.rows.items():
         rows.add_row(name, str(count))
