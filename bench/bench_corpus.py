@@ -6,7 +6,9 @@
 The corpus is every HTML page under ../shared/corpus/html and the Dutch National Rapporteur's
 and EU PDFs (pdf/thb_dutch_rapporteur, pdf/eu_us_gov_icdar2013/eu-*.pdf), ``--copies`` times;
 each copy gets a byte appended (an HTML comment, a PDF comment after ``%%EOF``) so that its
-SHA-256 and document id are its own and nothing is shared or cached between copies.
+SHA-256 and document id are its own and nothing is shared or cached between copies.  The corpus is
+written to the same folder every time (``--corpus``, default in the temporary folder), so that two
+runs give the same document ids and their tables can be compared (bench/compare_tables.py).
 
 Printed in one run:
   floor     the bare calls the pipeline is built on, one after another in this process:
@@ -178,13 +180,13 @@ def corpus_size(out_dir: Path) -> dict[str, int]:
 
 # --- report ----------------------------------------------------------------------------------------
 
-def print_run(label: str, result: dict, size: dict, floor_s: float | None) -> None:
+def print_run(label: str, result: dict, size: dict, floor_s: float | None, rates: bool = True) -> None:
     ratio = f", {result['wall'] / floor_s:.2f}× the floor" if floor_s else ""
     print(f"{label}: {result['wall']:.1f} s wall{ratio}; peak memory {result['peak'] / 2**20:,.0f} MiB "
           f"(process tree); exit {result['returncode']}  [{result['load']}]")
     pages = size["pdf_pages"] + size["html_pages"]
     for stage, seconds in result["stages"].items():
-        rate = f"{pages / seconds:8.1f} pages/s {size['words'] / seconds:10,.0f} words/s" if seconds > 0 else ""
+        rate = f"{pages / seconds:8.1f} pages/s {size['words'] / seconds:10,.0f} words/s" if rates and seconds else ""
         print(f"    {stage:<14} {seconds:7.1f} s  {rate}")
 
 
@@ -194,6 +196,8 @@ def main() -> None:
     parser.add_argument("--floor-copies", type=int, default=None, help="copies the floor is measured on (default: all)")
     parser.add_argument("--no-floor", action="store_true", help="skip the bare calls")
     parser.add_argument("--no-rerun", action="store_true", help="skip the unchanged re-run")
+    parser.add_argument("--corpus", type=Path, default=None,
+                        help="folder for the corpus copies (default: thb-bench-corpus/copies-N in the temporary folder)")
     parser.add_argument("--keep", type=Path, default=None, help="work in this folder and keep it (tables, raw store)")
     parser.add_argument("extra", nargs="*", help="further `thb run` options, after --")
     args = parser.parse_args()
@@ -201,13 +205,14 @@ def main() -> None:
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="thb-bench-corpus-"))
     try:
-        files = build_corpus(work / "corpus", args.copies)
-        print(f"corpus: {len(files)} files ({args.copies} cop{'y' if args.copies == 1 else 'ies'}) in {work / 'corpus'}"
+        corpus = args.corpus or Path(tempfile.gettempdir()) / "thb-bench-corpus" / f"copies-{args.copies}"
+        files = build_corpus(corpus, args.copies)
+        print(f"corpus: {len(files)} files ({args.copies} cop{'y' if args.copies == 1 else 'ies'}) in {corpus}"
               f"; thb run options: {' '.join(args.extra) or '(defaults)'}")
         floor_s = None
         if not args.no_floor:
             floor_copies = min(args.floor_copies or args.copies, args.copies)
-            floor_files = [f for f in files if int(f.relative_to(work / "corpus").parts[0][5:]) < floor_copies]
+            floor_files = [f for f in files if int(f.relative_to(corpus).parts[0][5:]) < floor_copies]
             load_before = load()
             floor = bare_floor(floor_files)
             scale = args.copies / floor_copies
@@ -216,13 +221,13 @@ def main() -> None:
                   f"trafilatura {floor['trafilatura_s'] * scale:.1f} s ({floor['html_pages']} pages) + "
                   f"pdfplumber {floor['pdfplumber_s'] * scale:.1f} s ({floor['pdf_pages']} pages) + "
                   f"spaCy full model {floor['spacy_s'] * scale:.1f} s ({floor['words']:,} words)  [{load_before} → {load()}]")
-        first = thb_run(work / "corpus", work, args.extra)
+        first = thb_run(corpus, work, args.extra)
         size = corpus_size(work / "extracted")
         print(f"tables: {size['documents']} documents ({size['failed']} failed), {size['pdf_pages']} PDF pages, "
               f"{size['html_pages']} HTML pages, {size['words']:,} words in blocks")
         print_run("thb run", first, size, floor_s)
         if not args.no_rerun:
-            print_run("unchanged re-run", thb_run(work / "corpus", work, args.extra), size, None)
+            print_run("unchanged re-run", thb_run(corpus, work, args.extra), size, None, rates=False)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
