@@ -159,7 +159,7 @@ def thb_run(corpus: Path, work: Path, extra: list[str]) -> dict:
     output, _ = process.communicate()
     wall = time.perf_counter() - started
     peak = memory.stop()
-    if process.returncode not in (0, 1):
+    if process.returncode not in (0, 1) or not (work / "extracted" / "documents.parquet").exists():
         sys.exit(f"thb run failed ({process.returncode}):\n{output}")
     match = STAGE_LINE.search(output)
     stages = dict((name, float(seconds)) for name, seconds in re.findall(r"(\S+) ([\d.]+) s", match.group(1))) if match else {}
@@ -204,6 +204,7 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="thb-bench-corpus-"))
+    work.mkdir(parents=True, exist_ok=True)
     try:
         corpus = args.corpus or Path(tempfile.gettempdir()) / "thb-bench-corpus" / f"copies-{args.copies}"
         files = build_corpus(corpus, args.copies)
