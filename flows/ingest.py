@@ -15,7 +15,7 @@ from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from pipeline import run
+from pipeline import overlap, run
 from pipeline.settings import Settings
 from pipeline.ingest import RawStore
 from pipeline.store import write_tables
@@ -47,18 +47,12 @@ def store_raw(plan: tuple[list[str], list[str]], settings: Settings):
     return run.gather_inputs(*plan, RawStore(settings.raw_dir), settings, _report)
 
 
-@task(name="extract-text", **_TASK_OPTIONS)
-def extract_text(stored, settings: Settings) -> list[run.Processed]:
-    return run.extract_inputs(stored, settings, _report)
-
-
-@task(name="parse", **_TASK_OPTIONS)
-def parse(results: list[run.Processed], settings: Settings) -> dict[str, list[dict]]:
-    rows = run.document_rows(results)
-    parsed = run.parse_documents([r.document for r in results if r.document], settings)
-    for table, table_rows in parsed.items():
-        rows.setdefault(table, []).extend(table_rows)
-    return rows
+@task(name="extract-and-parse", **_TASK_OPTIONS)
+def extract_and_parse(stored, settings: Settings) -> tuple[list[run.Processed], dict[str, list[dict]], dict[str, float]]:
+    """Extract a batch and parse its documents, parsing overlapping extraction; with the stage seconds."""
+    stages: dict[str, float] = {}
+    results, rows = overlap.extract_and_parse(stored, settings, _report, stages)
+    return results, rows, stages
 
 
 @task(name="write-tables", **_TASK_OPTIONS)
@@ -71,27 +65,42 @@ def ingest(sources: list[str] | None = None, settings: dict | None = None) -> di
     """Turn the given files, folders and URLs (default: the bundled samples) into tables."""
     started = time.monotonic()
     config = Settings.from_env(**{k: v for k, v in (settings or {}).items()})
-    gathered = store_raw(collect_inputs(sources, config), config)
-    results = extract_in_batches(gathered.stored, config) + gathered.failed
-    rows = parse(results, config)
+    stages: dict[str, float] = {}
+    with run.timed_stage(stages, "store"):
+        gathered = store_raw(collect_inputs(sources, config), config)
+        stored, unchanged = run.skip_unchanged(gathered.stored, config)
+    extracted, parsed = extract_in_batches(stored, config, stages)
+    results = extracted + gathered.failed
+    rows = run.document_rows(results)
     rows["fetches"] = RawStore(config.raw_dir).fetches()
-    counts = write(rows, {r.doc_id for r in results}, config)
-    summary = run.summarise(results, counts, config.out_dir, started, gathered.discovery_failures)
+    run.extend_rows(rows, parsed)
+    with run.timed_stage(stages, "write"):
+        counts = write(rows, {r.doc_id for r in results}, config)
+    summary = run.summarise(results, counts, config.out_dir, started, gathered.discovery_failures, stages, unchanged)
     _publish(summary)
     return asdict(summary)
 
 
-def extract_in_batches(stored, config: Settings) -> list[run.Processed]:
-    """One extract-text task per batch; the task runner (threads, or Dask workers) runs batches in parallel."""
+def extract_in_batches(stored, config: Settings, stages: dict[str, float]):
+    """One extract-and-parse task per batch; the task runner (threads, or Dask workers) runs batches in parallel.
+
+    Returns the batches' results and rows; ``stages`` gets the longest batch's extract and parse seconds.
+    """
     batches = run.split_batches(run.latest_versions(stored), config.batches)
     if len(batches) == 1:
-        return extract_text(batches[0], config)
-    futures = extract_text.map(batches, unmapped(config))
-    results = []
-    for future in futures:
-        results.extend(future.result())
-        _report("extract", len(results), sum(len(batch) for batch in batches))
-    return results
+        outputs = [extract_and_parse(batches[0], config)]
+    else:
+        outputs = []
+        for future in extract_and_parse.map(batches, unmapped(config)):
+            outputs.append(future.result())
+            _report("extract", sum(len(results) for results, _, _ in outputs), sum(map(len, batches)))
+    results, rows = [], {}
+    for batch_results, batch_rows, batch_stages in outputs:
+        results.extend(batch_results)
+        run.extend_rows(rows, batch_rows)
+        for name, seconds in batch_stages.items():
+            stages[name] = max(stages.get(name, 0.0), seconds)
+    return results, rows
 
 
 def ingest_on_dask(address: str):

@@ -32,6 +32,7 @@ def run_command(
     prefect: Annotated[bool, typer.Option("--prefect/--no-prefect", help="Run as a Prefect flow (reports to PREFECT_API_URL when set).")] = True,
     dask_address: Annotated[Optional[str], typer.Option("--dask-address", help="Run the flow's tasks on this Dask scheduler (tcp://host:8786); extraction is split into one batch per Dask worker.")] = None,
     batches: Annotated[Optional[int], typer.Option(help="Extraction batches run in parallel by the task runner [default: 1, or the Dask workers]")] = None,
+    reextract: Annotated[Optional[bool], typer.Option("--reextract", help="Extract every input again, even those whose bytes and pipeline version match the stored rows.")] = None,
 ) -> None:
     """Extract documents into tables (documents, blocks, markers and the parsers' tables)."""
     from .run import SourceNotFound
@@ -39,7 +40,8 @@ def run_command(
     from .ui import print_summary, progress_bars
 
     settings = Settings.from_env(out_dir=out, raw_dir=raw, pdf_engine=pdf_engine, workers=workers, timeout_s=timeout,
-                                 nlp=nlp, sources_file=sources_file, allow_private=allow_private, batches=batches)
+                                 nlp=nlp, sources_file=sources_file, allow_private=allow_private, batches=batches,
+                                 reextract=reextract)
     if settings.pdf_engine not in ("pdfplumber", "pypdfium2"):
         raise typer.BadParameter("--pdf-engine must be pdfplumber or pypdfium2")
     if dask_address and not prefect:

@@ -8,52 +8,21 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .errors import PipelineError, TerminalError
-from .model import Document, assemble
 from pipeline.extract import ExtractionPool, ExtractJob, Publication, publication_of
-from .settings import SAMPLES_DIR, Settings
-from pipeline.ingest import RawStore, StoredInput, is_url, make_doc_id, utc_now
+from pipeline.ingest import RawStore, StoredInput
 
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
-
-
-class SourceNotFound(TerminalError):
-    reason = "not_found"
-
-
-@dataclass
-class Processed:
-    """One input after extraction: a document, or the error that stopped it."""
-
-    doc_id: str
-    source: str
-    url: str | None = None
-    content_type: str = ""
-    sha256: str = ""
-    document: Document | None = None
-    error: PipelineError | None = None
-    extracted_at: str = field(default_factory=utc_now)
-
-
-Failure = tuple[str, str, str]  # (source or URL, reason, error)
-
-
-@dataclass
-class Gathered:
-    """Inputs read, fetched or crawled into the raw store, and what could not be."""
-
-    stored: list[StoredInput] = field(default_factory=list)
-    failed: list[Processed] = field(default_factory=list)  # documents: each becomes a documents row
-    discovery_failures: list[Failure] = field(default_factory=list)  # feeds, sitemaps, listing pages
-
-    def __add__(self, other: "Gathered") -> "Gathered":
-        return Gathered(self.stored + other.stored, self.failed + other.failed,
-                        self.discovery_failures + other.discovery_failures)
+from . import __version__
+from .errors import PipelineError
+# The inputs stage lives in inputs.py; its names stay importable from here for the flows and the CLI.
+from .inputs import (Failure, Gathered, Processed, Progress, SourceNotFound, collect_inputs, gather_inputs,  # noqa: F401
+                     no_progress, plan_inputs, registry, store_inputs)
+from .model import Document, assemble
+from .settings import Settings
 
 
 @dataclass
@@ -65,6 +34,8 @@ class RunSummary:
     seconds: float
     failures: list[Failure] = field(default_factory=list)
     discovery_failures: list[Failure] = field(default_factory=list)  # a source's pages that listed nothing
+    stages: dict[str, float] = field(default_factory=dict)  # seconds by stage; extract and parse overlap
+    unchanged: int = 0  # inputs whose rows were current and kept without extracting
 
     @property
     def documents_failed(self) -> int:
@@ -76,127 +47,27 @@ class RunSummary:
         return not self.documents_failed and not self.discovery_failures
 
 
-def no_progress(stage: str, done: int, total: int) -> None:
-    pass
-
-
-def collect_inputs(sources: Iterable[str | Path] | None, *, refuse_all_missing: bool = True) -> list[str]:
-    """Files, folders (recursively) and URLs; the bundled samples when nothing is given.
-
-    A path that does not exist is kept, so that it becomes a documents row with status
-    ``not_found`` while the other inputs are processed; when every input is missing the
-    command was mistyped, and SourceNotFound says so before anything runs.
-    """
-    sources = [str(s) for s in (sources or [SAMPLES_DIR])]
-    missing = [s for s in sources if not is_url(s) and not Path(s).expanduser().exists()]
-    if missing and refuse_all_missing and len(missing) == len(sources):
-        raise SourceNotFound(_not_found_message(missing[0]))
-    found: list[str] = []
-    for source in sources:
-        path = Path(source).expanduser()
-        if path.is_dir() and not is_url(source):
-            found.extend(str(p) for p in sorted(path.rglob("*")) if p.is_file() and not _hidden(p, path))
-        else:
-            found.append(source if is_url(source) or source in missing else str(path))
-    return list(dict.fromkeys(found))
-
-
-def _not_found_message(source: str) -> str:
-    return f"no such file, folder, URL or registered source: {source}"
-
-
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
-
-
-def store_inputs(sources: list[str], store: RawStore, settings: Settings,
-                 progress: Progress = no_progress) -> Gathered:
-    """Read or fetch every source and keep its bytes; unreadable sources become failures."""
-    from pipeline.ingest import fetch
-
-    stored, failed = [], []
-    for done, source in enumerate(sources, 1):
-        try:
-            if is_url(source):
-                data, final_url = fetch(source, deadline_s=settings.fetch_timeout_s, max_bytes=settings.max_bytes,
-                                        allow_private=settings.allow_private)
-                stored.append(store.put(source, data, url=final_url))
-            else:
-                stored.append(store.put(source, _read_file(Path(source), settings.max_bytes)))
-        except PipelineError as error:
-            failed.append(Processed(doc_id=make_doc_id(source), source=source, error=error))
-        progress("store", done, len(sources))
-    return Gathered(stored, failed)
-
-
-def _read_file(path: Path, max_bytes: int) -> bytes:
-    if not path.exists():
-        raise SourceNotFound(_not_found_message(str(path)))
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise TerminalError(f"{path} is {size >> 20} MB, over the {max_bytes >> 20} MB limit", reason="too_large")
-        return path.read_bytes()
-    except OSError as error:
-        raise TerminalError(f"cannot read {path}: {error.strerror or error}", reason="unreadable") from error
-
-
-def split_sources(sources: Iterable[str | Path] | None, registry: dict) -> tuple[list[str], list[str]]:
-    """(registered source names, files/folders/URLs); an existing path wins over a name."""
-    names, others = [], []
-    for source in map(str, sources or []):
-        is_name = source in registry and not is_url(source) and not Path(source).exists()
-        (names if is_name else others).append(source)
-    return names, others
-
-
-def crawl_sources(names: list[str], registry: dict, store: RawStore, settings: Settings,
-                  progress: Progress = no_progress) -> Gathered:
-    """Crawl registered sources: their new or changed publications, failed fetches and unreadable feeds."""
-    from dataclasses import replace
-
-    from pipeline.ingest import crawl
-    from pipeline.ingest import Fetcher, FetchPolicy
-
-    policy = FetchPolicy(deadline_s=settings.fetch_timeout_s, max_bytes=settings.max_bytes,
-                         allow_private=settings.allow_private)
-    gathered = Gathered()
-    for done, name in enumerate(names, 1):
-        source = registry[name]
-        with Fetcher(replace(policy, min_interval_s=source.min_interval_s)) as fetcher:
-            result = crawl(source, fetcher, store)
-        gathered.stored.extend(result.changed)
-        gathered.failed.extend(Processed(doc_id=make_doc_id(url), source=url, url=url, error=error)
-                               for url, error in result.failed)
-        gathered.discovery_failures.extend((url, error.reason, str(error)) for url, error in result.discovery_failed)
-        progress("crawl", done, len(names))
-    return gathered
-
-
-def registry(settings: Settings) -> dict:
-    from pipeline.ingest import load_sources
-
-    return load_sources(*([settings.sources_file] if settings.sources_file else []))
-
-
-def plan_inputs(sources: Iterable[str | Path] | None, settings: Settings) -> tuple[list[str], list[str]]:
-    """(source names to crawl, files and URLs to read); the bundled samples when nothing is given."""
-    names, others = split_sources(sources, registry(settings))
-    return names, ([] if names and not others else collect_inputs(others, refuse_all_missing=not names))
-
-
-def gather_inputs(names: list[str], paths: list[str], store: RawStore, settings: Settings,
-                  progress: Progress = no_progress) -> Gathered:
-    """Store the given files and URLs, and crawl the given sources."""
-    gathered = store_inputs(paths, store, settings, progress)
-    if names:
-        gathered += crawl_sources(names, registry(settings), store, settings, progress)
-    return gathered
-
-
 def latest_versions(stored: list[StoredInput]) -> list[StoredInput]:
     """One input per publication: a publication given twice keeps its last version."""
     return list({item.doc_id: item for item in stored}.values())
+
+
+def skip_unchanged(stored: list[StoredInput], settings: Settings) -> tuple[list[StoredInput], int]:
+    """The inputs to extract, and how many were left out because their rows are current.
+
+    An input is left out when the stored ``documents`` table has it with the same SHA-256, status ok
+    and this pipeline version; its rows are kept as they are.  ``settings.reextract`` leaves none out.
+    """
+    from pipeline.store import read_table
+
+    documents = read_table(settings.out_dir, "documents") if not settings.reextract else None
+    if documents is None or not len(documents):
+        return stored, 0
+    current = documents[(documents["status"] == "ok") & (documents["pipeline_version"] == __version__)]
+    made = set(zip(current["doc_id"], current["sha256"]))
+    latest = latest_versions(stored)
+    todo = [item for item in latest if (item.doc_id, item.sha256) not in made]
+    return todo, len(latest) - len(todo)
 
 
 def split_batches(items: list, batches: int) -> list[list]:
@@ -214,6 +85,12 @@ def split_batches(items: list, batches: int) -> list[list]:
 def extract_inputs(stored: list[StoredInput], settings: Settings, progress: Progress = no_progress) -> list[Processed]:
     """Extract every stored input in sandboxed worker processes."""
     latest = latest_versions(stored)
+    outcomes = extract_outcomes(latest, settings, progress)
+    return [processed_input(item, outcomes[item.doc_id]) for item in latest]
+
+
+def extract_outcomes(latest: list[StoredInput], settings: Settings, progress: Progress,
+                      on_done: Callable[[str, object], None] | None = None) -> dict:
     jobs = [ExtractJob(item.doc_id, item.path, item.content_type, item.url) for item in latest]
     done = 0
 
@@ -221,28 +98,35 @@ def extract_inputs(stored: list[StoredInput], settings: Settings, progress: Prog
         nonlocal done
         done += 1
         progress("extract", done, len(jobs))
+        if on_done:
+            on_done(job.key, outcome)
 
     with ExtractionPool(settings.workers, timeout_s=settings.timeout_s, memory_mb=settings.memory_mb,
                         pdf_engine=settings.pdf_engine) as pool:
-        outcomes = pool.run(jobs, on_done=advance)
-    results = []
-    for item in latest:
-        outcome = outcomes[item.doc_id]
-        processed = Processed(item.doc_id, item.source, item.url, item.content_type, item.sha256)
-        if isinstance(outcome, PipelineError):
-            processed.error = outcome
-        else:
-            processed.document = assemble(item.doc_id, outcome)
-        results.append(processed)
-    return results
+        return pool.run(jobs, on_done=advance)
+
+
+def processed_input(item: StoredInput, outcome) -> Processed:
+    """A stored input with its extraction outcome: the assembled document, or the error."""
+    processed = Processed(item.doc_id, item.source, item.url, item.content_type, item.sha256)
+    if isinstance(outcome, PipelineError):
+        processed.error = outcome
+    else:
+        processed.document = assemble(item.doc_id, outcome)
+    return processed
+
+
+def extend_rows(rows: dict[str, list[dict]], more: dict[str, list[dict]]) -> None:
+    """Add ``more`` rows by table to ``rows``."""
+    for table, table_rows in more.items():
+        rows.setdefault(table, []).extend(table_rows)
 
 
 def parse_documents(documents: list[Document], settings: Settings) -> dict[str, list[dict]]:
     """Run the parsers over the extracted documents; each returns rows by table."""
     rows: dict[str, list[dict]] = {}
     for parser in _parsers(settings):
-        for table, table_rows in parser(documents).items():
-            rows.setdefault(table, []).extend(table_rows)
+        extend_rows(rows, parser(documents))
     return rows
 
 
@@ -257,17 +141,30 @@ def _parsers(settings: Settings) -> list[Callable[[list[Document]], dict[str, li
     if settings.nlp and "pipeline.entities" in schema.PARSER_MODULES:
         from pipeline.entities import entity_tables
 
-        model = None if settings.spacy_model.lower() in ("", "none") else settings.spacy_model
+        model = _model(settings)
         models = settings.language_models()
         parsers.append(lambda docs: entity_tables(docs, model=model, models=models, n_process=settings.nlp_processes))
     return parsers
 
 
+def load_parsers(settings: Settings) -> None:
+    """Build what the parsers load once per process (the spaCy pipeline), so that the first batch does not wait."""
+    from . import schema
+
+    if settings.nlp and "pipeline.entities" in schema.PARSER_MODULES:
+        from pipeline.entities import get_nlp
+
+        get_nlp(_model(settings))
+
+
+def _model(settings: Settings) -> str | None:
+    return None if settings.spacy_model.lower() in ("", "none") else settings.spacy_model
+
+
 def _per_document(parser, documents: list[Document]) -> dict[str, list[dict]]:
     rows: dict[str, list[dict]] = {}
     for document in documents:
-        for table, table_rows in parser(document, published=document.published).items():
-            rows.setdefault(table, []).extend(table_rows)
+        extend_rows(rows, parser(document, published=document.published))
     return rows
 
 
@@ -310,7 +207,8 @@ def _document_row(result: Processed) -> dict:
 
 
 def summarise(results: list[Processed], rows: dict[str, int], out_dir: Path, started: float,
-              discovery_failures: list[Failure] = ()) -> RunSummary:
+              discovery_failures: list[Failure] = (), stages: dict[str, float] | None = None,
+              unchanged: int = 0) -> RunSummary:
     failed = [r for r in results if r.error is not None]
     return RunSummary(
         out_dir=Path(out_dir),
@@ -320,6 +218,8 @@ def summarise(results: list[Processed], rows: dict[str, int], out_dir: Path, sta
         seconds=time.monotonic() - started,
         failures=[(r.source, r.error.reason, str(r.error)) for r in failed],
         discovery_failures=list(discovery_failures),
+        stages=dict(stages or {}),
+        unchanged=unchanged,
     )
 
 
@@ -330,12 +230,28 @@ def ingest(sources: Iterable[str | Path] | None = None, settings: Settings | Non
 
     settings = settings or Settings()
     started = time.monotonic()
+    stages: dict[str, float] = {}
     store = RawStore(settings.raw_dir)
-    gathered = gather_inputs(*plan_inputs(sources, settings), store, settings, progress)
-    results = extract_inputs(gathered.stored, settings, progress) + gathered.failed
+    with timed_stage(stages, "store"):
+        gathered = gather_inputs(*plan_inputs(sources, settings), store, settings, progress)
+        stored, unchanged = skip_unchanged(gathered.stored, settings)
+    from .overlap import extract_and_parse
+
+    extracted, parsed = extract_and_parse(stored, settings, progress, stages)
+    results = extracted + gathered.failed
     rows = document_rows(results)
     rows["fetches"] = store.fetches()
-    for table, table_rows in parse_documents([r.document for r in results if r.document], settings).items():
-        rows.setdefault(table, []).extend(table_rows)
-    counts = write_tables(settings.out_dir, rows, {r.doc_id for r in results})
-    return summarise(results, counts, settings.out_dir, started, gathered.discovery_failures)
+    extend_rows(rows, parsed)
+    with timed_stage(stages, "write"):
+        counts = write_tables(settings.out_dir, rows, {r.doc_id for r in results})
+    return summarise(results, counts, settings.out_dir, started, gathered.discovery_failures, stages, unchanged)
+
+
+@contextmanager
+def timed_stage(stages: dict[str, float], name: str) -> Iterator[None]:
+    """Add the seconds the block takes to ``stages[name]``."""
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        stages[name] = stages.get(name, 0.0) + time.monotonic() - started

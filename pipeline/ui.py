@@ -47,12 +47,16 @@ def plain(value) -> Text:
 def print_summary(summary) -> None:
     status = "[green]ok[/]" if summary.ok else "[yellow]with failures[/]"
     console.print(f"\nRun finished {status} in {summary.seconds:.1f} s: "
-                  f"{summary.documents_ok} documents ok, {summary.documents_failed} failed.")
+                  f"{summary.documents_ok} documents ok, {summary.documents_failed} failed"
+                  + (f", {summary.unchanged} unchanged (rows kept)." if summary.unchanged else "."))
     _print_failures("Failed documents", summary.failures)
     if summary.discovery_failures:
         console.print(f"{len(summary.discovery_failures)} feeds, sitemaps or listing pages could not be read: "
                       "their publications were not looked for.")
         _print_failures("Unreadable feeds, sitemaps and listings", summary.discovery_failures)
+    if summary.stages:
+        console.print("Stages: " + " · ".join(f"{name} {seconds:.1f} s" for name, seconds in summary.stages.items())
+                      + "  (extract and parse overlap)")
     rows = RichTable("table", "rows", title=plain(f"Tables in {summary.out_dir.resolve()}"))
     for name, count in summary.rows.items():
         rows.add_row(plain(name), str(count))

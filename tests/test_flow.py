@@ -37,7 +37,7 @@ def test_the_ingest_flow_writes_the_tables_in_batch_tasks(harness, tmp_path):
             return await client.read_task_runs()
 
     names = sorted({run.name.rsplit("-", 1)[0] for run in anyio.run(task_runs)})
-    assert names == ["collect-inputs", "extract-text", "parse", "store-raw", "write-tables"]
+    assert names == ["collect-inputs", "extract-and-parse", "store-raw", "write-tables"]
 
 
 def test_failed_documents_are_reported_to_prefect(harness, tmp_path):
@@ -68,7 +68,7 @@ def test_the_flow_runs_its_extraction_batches_on_a_dask_cluster(harness, tmp_pat
 
     async def extract_runs():
         async with get_client() as client:
-            return [run for run in await client.read_task_runs() if run.name.startswith("extract-text")]
+            return [run for run in await client.read_task_runs() if run.name.startswith("extract-and-parse")]
 
     before = len(anyio.run(extract_runs))
     # extraction starts sandbox processes, which daemonic Dask workers may not do
