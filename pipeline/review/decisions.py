@@ -246,7 +246,7 @@ def csv_safe(value):
 
 def to_csv(frame: pd.DataFrame, path: Path | None = None) -> str:
     """The frame as CSV with every formula-like cell neutralised (written to ``path`` when given)."""
-    text = frame.map(csv_safe).to_csv(index=False)
+    text = frame.map(csv_safe).rename(columns=csv_safe).to_csv(index=False)
     if path is not None:
         tmp = path.with_name(f".{path.name}.tmp")
         tmp.write_text(text, encoding="utf-8")

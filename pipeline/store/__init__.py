@@ -10,7 +10,7 @@ from pipeline.lazy import lazy_exports
 
 _EXPORTS = {
     "SQLITE_NAME": ".tables", "parquet_path": ".tables", "read_table": ".tables", "write_tables": ".tables",
-    "empty_frame": ".tables",
+    "empty_frame": ".tables", "output_lock": ".lock", "OutputInUse": ".lock",
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
