@@ -47,6 +47,8 @@ def ensure_safe_xml(data: bytes) -> None:
         raise UnsafeXML(f"unsafe XML refused: {type(error).__name__}") from error
     except ParseError:
         pass  # malformed but entity-free: feedparser's tolerant parser may still read it
+    except (LookupError, ValueError) as error:  # an encoding Python does not know, and the like
+        raise TerminalError(f"unreadable XML: {error}", reason="broken") from error
 
 
 def inflate(data: bytes, limit: int = MAX_INFLATED) -> bytes:
@@ -87,6 +89,7 @@ def _parse_json_feed(data: bytes, base_url: str) -> list[Discovered]:
     except ValueError as error:
         raise TerminalError(f"not a JSON feed: {error}", reason="broken") from error
     items = feed.get("items", []) if isinstance(feed, dict) else []
+    items = items if isinstance(items, list) else []
     return [Discovered(urljoin(base_url, item.get("url") or item.get("external_url")), item.get("title"),
                        (item.get("date_published") or "")[:10] or None, "feed")
             for item in items if isinstance(item, dict) and (item.get("url") or item.get("external_url"))]

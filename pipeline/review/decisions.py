@@ -246,7 +246,8 @@ def csv_safe(value):
 
 def to_csv(frame: pd.DataFrame, path: Path | None = None) -> str:
     """The frame as CSV with every formula-like cell neutralised (written to ``path`` when given)."""
-    text = frame.map(csv_safe).rename(columns=csv_safe).to_csv(index=False)
+    # RFC 4180 line ends: with "\n" alone, a cell holding "\r" is left unquoted and splits the row in spreadsheets
+    text = frame.map(csv_safe).rename(columns=csv_safe).to_csv(index=False, lineterminator="\r\n")
     if path is not None:
         tmp = path.with_name(f".{path.name}.tmp")
         tmp.write_text(text, encoding="utf-8")

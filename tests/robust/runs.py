@@ -29,8 +29,8 @@ def run_isolated(tmp_path: Path, monkeypatch, inputs: list[str], **changes) -> d
     workdir.mkdir(exist_ok=True)
     monkeypatch.chdir(workdir)
     outside_before = files_under(tmp_path) - files_under(out) - {out}
-    settings = Settings(out_dir=out / "extracted", raw_dir=out / "raw", workers=1, nlp=False,
-                        allow_private=True, **changes)
+    settings = Settings(**{"out_dir": out / "extracted", "raw_dir": out / "raw", "workers": 1, "nlp": False,
+                           "allow_private": True, **changes})
     ingest(inputs, settings)
     written_outside = files_under(tmp_path) - files_under(out) - {out} - outside_before
     assert not written_outside, f"written outside the output folder: {sorted(map(str, written_outside))}"
