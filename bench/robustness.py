@@ -30,6 +30,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "robust"))
+
+from pdfbytes import pdf_from_objects  # noqa: E402
 
 MB = 1 << 20
 
@@ -43,25 +46,14 @@ def deflated_blanks(text: bytes, size: int) -> bytes:
 
 def pdf_with_stream(content: bytes, *, deflated: bool = False, pages: int = 1) -> bytes:
     """A PDF of ``pages`` pages sharing one content stream (already deflated when ``deflated``)."""
-    body = content
-    compress = deflated
     kids = b" ".join(b"%d 0 R" % (4 + i) for i in range(pages))
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
-               b"<< /Length %d%s >>\nstream\n" % (len(body), b" /Filter /FlateDecode" if compress else b"")
-               + body + b"\nendstream"]
+               b"<< /Length %d%s >>\nstream\n" % (len(content), b" /Filter /FlateDecode" if deflated else b"")
+               + content + b"\nendstream"]
     font = b"/Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >>"
     objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R /Resources << %s >> >>" % font
                 ] * pages
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, obj in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_from_objects(objects)
 
 
 TEXT_LINE = b"BT /F1 11 Tf 72 720 Td (Member States identified victims of trafficking in 2023.) Tj ET\n"
