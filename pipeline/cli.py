@@ -6,6 +6,7 @@ commands that need them, so ``thb --help`` and ``thb show`` answer at once.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
@@ -47,7 +48,7 @@ def run_command(
     if dask_address and not prefect:
         raise typer.BadParameter("--dask-address runs Prefect tasks on Dask: it cannot go with --no-prefect")
     try:
-        with progress_bars() as progress:
+        with one_run_at_a_time(settings.out_dir), progress_bars() as progress:
             if prefect:
                 summary = _run_flow(sources, settings, progress, dask_address)
             else:
@@ -57,6 +58,19 @@ def run_command(
         raise typer.Exit(2) from error
     print_summary(summary)
     raise typer.Exit(0 if summary.ok else 1)
+
+
+@contextmanager
+def one_run_at_a_time(out_dir: Path) -> Iterator[None]:
+    """Hold the output folder's lock; a second run on it exits with status 2 and the holder's pid."""
+    from pipeline.store import OutputInUse, output_lock
+
+    try:
+        with output_lock(out_dir):
+            yield
+    except OutputInUse as error:
+        typer.secho(f"Error: {error}", fg="red", err=True)
+        raise typer.Exit(2) from error
 
 
 def _run_local(sources, settings, progress):
@@ -162,7 +176,7 @@ def reprocess_command(
     from .ui import print_differences, print_summary, progress_bars
 
     settings = Settings.from_env(out_dir=out, raw_dir=raw, nlp=nlp)
-    with progress_bars() as progress:
+    with one_run_at_a_time(settings.out_dir), progress_bars() as progress:
         summary, differences = reprocess(settings, source=source, since=since, everything=everything, progress=progress)
     print_summary(summary)
     print_differences(differences)

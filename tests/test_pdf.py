@@ -434,16 +434,63 @@ def test_every_malformed_pdf_extracts_or_raises_a_domain_error(engine):
     assert "empty" not in set(outcomes.values()) - {outcomes["empty.pdf"]}
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-def test_a_pdf_without_pages_is_broken(engine):
+def pageless_pdf() -> bytes:
     import io
 
     import pypdfium2
 
     empty = io.BytesIO()
     pypdfium2.PdfDocument.new().save(empty)
+    return empty.getvalue()
+
+
+def encrypted_pdf() -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, encrypt="secret")
+    canvas.drawString(100, 700, "Confidential victim data")
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def readable_pdf() -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer)
+    canvas.drawString(100, 700, "Readable text")
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_pdf_without_pages_is_broken(engine):
     with pytest.raises(BrokenDocument):
-        open_char_source(empty.getvalue(), engine)
+        open_char_source(pageless_pdf(), engine)
+
+
+def open_outcome(data: bytes, engine: str) -> str:
+    try:
+        open_char_source(data, engine).close()
+    except PipelineError as error:
+        return error.reason
+    return "ok"
+
+
+KINDS = {"encrypted": (encrypted_pdf, "encrypted"), "pageless": (pageless_pdf, "broken"),
+         "garbage": (lambda: b"%PDF-1.4\n" + bytes(range(256)) * 8, "broken"), "readable": (readable_pdf, "ok")}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("order", [("encrypted", "pageless"), ("pageless", "encrypted", "pageless"),
+                                   ("encrypted", "readable", "pageless"), ("encrypted", "garbage", "encrypted"),
+                                   ("garbage", "encrypted", "pageless", "readable", "pageless")])
+def test_a_status_never_depends_on_what_was_opened_before(engine, order):
+    outcomes = [(kind, open_outcome(KINDS[kind][0](), engine)) for kind in order]
+    assert outcomes == [(kind, KINDS[kind][1]) for kind in order]
 
 
 @pytest.mark.parametrize("engine", ["pdfplumber", "pypdfium2"])

@@ -17,7 +17,8 @@ def behave(path, content_type, *, url=None, pdf_engine=None):
     if action == "hang":
         time.sleep(3600)
     if action == "bloat":
-        hog = [bytearray(64 << 20) for _ in range(100)]  # 6.4 GB, far over the limit
+        # 6.4 GB, far over the limit; calloc'd, so the limit is hit at once rather than after seconds of zero-filling
+        hog = [bytes(64 << 20) for _ in range(100)]
         return Extraction([Block("paragraph", str(len(hog)))])
     if action == "die":
         os._exit(3)

@@ -181,6 +181,12 @@ def _pipe_batch(batch_size: int, keyed_batch: tuple) -> list[tuple]:
     nlp = get_nlp(model, language)
     docs = []
     for d, b, text in batch:
+        if len(text) > nlp.max_length:
+            # spaCy refuses longer texts (E088) and its models need about 1 GB per 100,000 characters:
+            # the block keeps its full text; only its first nlp.max_length characters are searched
+            log.warning("block %d of document %d has %d characters; entities are read from the first %d",
+                        b, d, len(text), nlp.max_length)
+            text = text[:nlp.max_length]
         doc = nlp.make_doc(text)
         # the components read the text from here (Doc.text walks every token) and skip doc.ents
         doc.user_data[TABLES_ONLY] = text

@@ -43,7 +43,7 @@ def extract_html(data: bytes, *, url: str | None = None) -> Extraction:
     """Extract an HTML publication; raises NoText when no article text is found."""
     import trafilatura
 
-    tree = trafilatura.load_html(data)
+    tree = trafilatura.load_html(data.replace(b"\x00", b""))  # libxml2 stops reading at a NUL byte
     if tree is None:
         raise BrokenDocument("the HTML could not be parsed")
     language = _declared_language(tree)

@@ -33,12 +33,14 @@ class ExtractJob:
 
 
 Outcome = Extraction | PipelineError
+_READY = ("ready", None)
 
 
 def _worker_main(conn: Connection, memory_bytes: int, pdf_engine: str, extract: Callable) -> None:
     import resource
 
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    conn.send(_READY)  # the job's clock starts now: starting a process under load is not the document's time
     while True:
         job = conn.recv()
         if job is None:
@@ -156,15 +158,22 @@ class ExtractionPool:
         done = []
         for worker in list(busy):
             if worker.conn in ready:
-                done.append((worker, self._receive(worker)))
+                outcome = self._receive(worker)
+                if outcome is not None:
+                    done.append((worker, outcome))
             elif time.monotonic() - worker.started >= self.timeout_s:
                 done.append((worker, ParseTimeout(f"parsing took longer than {self.timeout_s:g} s and was stopped")))
                 worker.restart()
         return done
 
-    def _receive(self, worker: _Worker) -> Outcome:
+    def _receive(self, worker: _Worker) -> Outcome | None:
+        """The job's outcome, or None when the message was the worker saying it is ready."""
         try:
-            _key, (status, *payload) = worker.conn.recv()
+            message = worker.conn.recv()
+            if message == _READY:
+                worker.started = time.monotonic()
+                return None
+            _key, (status, *payload) = message
         except (EOFError, OSError):
             worker.process.join(timeout=5)
             code = worker.process.exitcode

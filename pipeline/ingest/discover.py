@@ -47,6 +47,8 @@ def ensure_safe_xml(data: bytes) -> None:
         raise UnsafeXML(f"unsafe XML refused: {type(error).__name__}") from error
     except ParseError:
         pass  # malformed but entity-free: feedparser's tolerant parser may still read it
+    except (LookupError, ValueError) as error:  # an encoding Python does not know, and the like
+        raise TerminalError(f"unreadable XML: {error}", reason="broken") from error
 
 
 def inflate(data: bytes, limit: int = MAX_INFLATED) -> bytes:
@@ -95,6 +97,7 @@ def _parse_json_feed(data: bytes, base_url: str) -> list[Discovered]:
     except ValueError as error:
         raise TerminalError(f"not a readable JSON feed: {error}", reason="broken") from error
     items = feed.get("items", []) if isinstance(feed, dict) else []
+    items = items if isinstance(items, list) else []
     return [Discovered(urljoin(base_url, item.get("url") or item.get("external_url")), item.get("title"),
                        (item.get("date_published") or "")[:10] or None, "feed")
             for item in items if isinstance(item, dict) and (item.get("url") or item.get("external_url"))]
@@ -106,8 +109,12 @@ def parse_sitemap(data: bytes, base_url: str = "") -> tuple[list[Discovered], li
 
     data = inflate(data)
     ensure_safe_xml(data)
+    from defusedxml import DefusedXmlException
+
     try:
         root = safe_tree.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException as error:
+        raise UnsafeXML(f"unsafe XML refused: the sitemap declares a document type ({type(error).__name__})") from error
     except Exception as error:
         problem = "" if is_internal(error) else f": {error}"
         raise TerminalError(f"not a readable sitemap: the XML is malformed{problem}", reason="broken") from error

@@ -48,13 +48,26 @@ class FetchRefused(TerminalError):
     reason = "fetch_failed"
 
 
+class BlockedAddress(FetchRefused):
+    """A URL whose scheme or address is not allowed (server-side request forgery guard)."""
+
+    reason = "ssrf_blocked"
+
+
+class TooLarge(FetchRefused):
+    reason = "too_large"
+
+
+ROBOTS_MAX_BYTES = 500 << 10  # RFC 9309 asks crawlers to parse at least 500 KiB; the rest is ignored
+
+
 @dataclass
 class FetchPolicy:
     user_agent: str = USER_AGENT
     deadline_s: float = 60.0
     connect_timeout_s: float = 10.0
     max_bytes: int = 100 << 20
-    max_redirects: int = 10
+    max_redirects: int = 5
     retries: int = 3
     backoff_s: float = 1.0
     max_retry_after_s: float = 120.0
@@ -84,7 +97,7 @@ def check_address(url: str, *, allow_private: bool | frozenset[str]) -> None:
     """Refuse non-http(s) URLs and hosts that resolve to private, loopback or link-local addresses."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
-        raise FetchRefused(f"only http and https URLs are fetched, not {parts.scheme or 'no scheme'}: {url}")
+        raise BlockedAddress(f"only http and https URLs are fetched, not {parts.scheme or 'no scheme'}: {url}")
     if not parts.hostname:
         raise FetchRefused(f"no host in URL {url}")
     if allow_private is True or (allow_private and parts.netloc in allow_private):
@@ -94,10 +107,27 @@ def check_address(url: str, *, allow_private: bool | frozenset[str]) -> None:
     except socket.gaierror as error:
         raise FetchError(f"cannot resolve {parts.hostname}: {error}") from error
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
-        if not address.is_global:
-            raise FetchRefused(f"{parts.hostname} resolves to the non-public address {address}; "
-                               "set allow_private to fetch from local or private networks")
+        _refuse_private(parts.hostname, info[4][0], "resolves to")
+
+
+def _refuse_private(host: str, address_text: str, how: str) -> None:
+    address = ipaddress.ip_address(address_text.split("%", 1)[0])
+    if getattr(address, "ipv4_mapped", None):
+        address = address.ipv4_mapped
+    if not address.is_global:
+        raise BlockedAddress(f"{host} {how} the non-public address {address}; "
+                             "set allow_private to fetch from local or private networks")
+
+
+def check_peer(response, url: str, *, allow_private: bool | frozenset[str]) -> None:
+    """Refuse a response whose connected peer is private: DNS may answer differently after the check."""
+    parts = urlsplit(url)
+    if allow_private is True or (allow_private and parts.netloc in allow_private):
+        return
+    stream = response.extensions.get("network_stream")
+    peer = stream.get_extra_info("server_addr") if stream is not None else None
+    if peer:
+        _refuse_private(parts.hostname or "", peer[0], "connected to")
 
 
 def retry_after_seconds(value: str | None, default: float) -> float:
@@ -180,13 +210,17 @@ class Fetcher:
 
         try:
             with self._client.stream("GET", current, headers=headers) as response:
+                check_peer(response, current, allow_private=self.policy.allow_private)
                 if response.is_redirect and "location" in response.headers:
                     return urljoin(current, response.headers["location"])
                 self._raise_for_status(response, current)
+                self._refuse_declared_size(response, current)
                 body = None if response.status_code == 304 else self._read_capped(response, current)
                 return FetchResult(url, current, response.status_code, body, response.headers.get("etag"),
                                    response.headers.get("last-modified"),
                                    response.headers.get("content-type", "").split(";")[0].strip() or None)
+        except httpx.InvalidURL as error:  # httpx parses a redirect's Location before we see it
+            raise FetchRefused(f"{current} or the address it redirects to is not a usable URL: {error}") from error
         except httpx.HTTPError as error:
             raise self._transport_failure(error, current) from error
 
@@ -203,6 +237,9 @@ class Fetcher:
             return FetchError(f"{host} stopped sending while answering {url}")
         if isinstance(error, httpx.DecodingError):
             return FetchRefused(f"the body from {url} could not be decoded: its Content-Encoding is broken")
+        if isinstance(error, httpx.ConnectError) and _untrusted_certificate(error):
+            # no retry can help, and no insecure fallback is tried
+            return FetchRefused(f"the TLS certificate of {host} is not trusted", reason="tls_untrusted")
         if isinstance(error, httpx.ConnectError):
             return FetchError(f"could not connect to {host}{_os_reason(error)}")
         if isinstance(error, httpx.RemoteProtocolError):
@@ -223,13 +260,18 @@ class Fetcher:
             raise error
         raise FetchRefused(message)
 
+    def _refuse_declared_size(self, response, url: str) -> None:
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.policy.max_bytes:
+            raise TooLarge(f"{url} declares {int(declared):,} bytes, over the {self.policy.max_bytes:,} byte size limit; "
+                           "not downloaded")
+
     def _read_capped(self, response, url: str) -> bytes:
         body = bytearray()
         for chunk in response.iter_bytes():  # decoded: the cap applies after decompression
             body.extend(chunk)
             if len(body) > self.policy.max_bytes:
-                raise FetchRefused(f"{url} is larger than the {self.policy.max_bytes:,} byte size limit (after decoding)",
-                                   reason="too_large")
+                raise TooLarge(f"{url} is larger than the {self.policy.max_bytes:,} byte size limit (after decoding)")
             if self._clock.expired():
                 raise FetchError(self._deadline_message(url))
         return bytes(body)
@@ -266,20 +308,21 @@ class Fetcher:
         parser = RobotFileParser(root + "/robots.txt")
         try:
             self._wait_turn(root)
-            response = self._client.get(root + "/robots.txt", follow_redirects=True,
-                                        timeout=min(self.policy.deadline_s, 15.0))
+            with self._client.stream("GET", root + "/robots.txt", follow_redirects=True,
+                                     timeout=min(self.policy.deadline_s, 15.0)) as response:
+                status, text = response.status_code, _robots_text(response)
         except (httpx.HTTPError, FetchError) as error:
             failure = self._transport_failure(error, root + "/robots.txt") if isinstance(error, httpx.HTTPError) else error
             self._robots_failures[root] = str(failure)
             parser.disallow_all = True
             return parser
-        if response.status_code >= 500:
-            self._robots_failures[root] = f"HTTP {response.status_code} {_status_phrase(response.status_code)}".strip()
+        if status >= 500:
+            self._robots_failures[root] = f"HTTP {status} {_status_phrase(status)}".strip()
             parser.disallow_all = True
-        elif response.status_code >= 400:
+        elif status >= 400:
             parser.allow_all = True
         else:
-            parser.parse(response.text[: 500 << 10].splitlines())
+            parser.parse(text.splitlines())
         return parser
 
 
@@ -302,6 +345,28 @@ def _os_reason(error: BaseException) -> str:
             return f": {error.strerror.lower()}"
         error = error.__cause__ or error.__context__
     return ""
+
+
+def _untrusted_certificate(error: BaseException) -> bool:
+    import ssl
+
+    while error is not None:
+        if isinstance(error, ssl.SSLCertVerificationError):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def _robots_text(response) -> str:
+    """The first ROBOTS_MAX_BYTES of a robots.txt (decoded: a gzip bomb stops there too)."""
+    if response.status_code >= 400:
+        return ""
+    body = bytearray()
+    for chunk in response.iter_bytes():
+        body.extend(chunk)
+        if len(body) >= ROBOTS_MAX_BYTES:
+            break
+    return bytes(body[:ROBOTS_MAX_BYTES]).decode("utf-8", errors="replace")
 
 
 def fetch(url: str, *, deadline_s: float = 60.0, max_bytes: int = 100 << 20,

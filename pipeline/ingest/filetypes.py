@@ -57,9 +57,11 @@ def sniff(data: bytes, name: str = "") -> str:
 
 
 def decode_text(data: bytes) -> str | None:
-    """Decode bytes that look like text; None when they look binary."""
-    if b"\x00" in data:
-        return None
+    """Decode bytes that look like text; None when they look binary.
+
+    A stray NUL byte is a control character like any other: only text with more than
+    1% of them is taken for binary (UTF-16 and binary files have far more).
+    """
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = data.decode(encoding)

@@ -221,8 +221,9 @@ def to_csv(frame: pd.DataFrame, path: Path | None = None) -> str:
     """The frame as CSV with every formula-like cell neutralised (written to ``path`` when given)."""
     # built column by column as objects: DataFrame.map would turn whole numbers with gaps into floats ("11.0")
     safe = pd.DataFrame({column: pd.Series([csv_safe(v) for v in frame[column]], index=frame.index, dtype=object)
-                         for column in frame.columns}, index=frame.index)
-    text = safe.to_csv(index=False)
+                         for column in frame.columns}, index=frame.index).rename(columns=csv_safe)
+    # RFC 4180 line ends: with "\n" alone, a cell holding "\r" is left unquoted and splits the row in spreadsheets
+    text = safe.to_csv(index=False, lineterminator="\r\n")
     if path is not None:
         tmp = path.with_name(f".{path.name}.tmp")
         tmp.write_text(text, encoding="utf-8")

@@ -12,6 +12,7 @@ _EXPORTS = {
     "SQLITE_NAME": ".tables", "parquet_path": ".tables", "read_table": ".tables", "write_tables": ".tables",
     "empty_frame": ".tables", "typed": ".tables", "sql_type": ".tables",
     "row_keys": ".keys", "normalise": ".keys", "make_row_key": ".keys",
+    "output_lock": ".lock", "OutputInUse": ".lock",
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

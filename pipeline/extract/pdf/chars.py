@@ -207,6 +207,7 @@ class PdfiumSource:
         import pypdfium2.raw as raw
 
         self._raw = raw
+        _reset_pdfium_error(raw)
         try:
             self._doc = pdfium.PdfDocument(data)
         except pdfium.PdfiumError as error:
@@ -314,6 +315,20 @@ class PdfiumSource:
 def _touches(last: Char, x0: float, bottom: float, size: float) -> bool:
     """Whether a character starting at ``x0`` follows ``last`` on its line with no visible gap."""
     return abs(bottom - last.bottom) < max(size, last.size) and -0.5 < x0 - last.x1 < TOUCHING_GAP * last.size
+
+
+def _reset_pdfium_error(raw) -> None:
+    """Leave PDFium's last-error code at "format error" before a document is opened.
+
+    PDFium sets the code only when a load fails for a reason it names, and never clears it:
+    a PDF without pages fails without setting it, so it would inherit "incorrect password"
+    from an encrypted PDF opened earlier in the process.  Failing on one byte sets a known
+    code, so a password or security code read after the real load belongs to that load.
+    """
+    probe = ctypes.create_string_buffer(b"x")
+    handle = raw.FPDF_LoadMemDocument(probe, 1, None)
+    if handle:  # never, for one byte; closed all the same so nothing leaks
+        raw.FPDF_CloseDocument(handle)
 
 
 def _font_name(api, handle, index: int, text_object: int, names: dict[int, str]) -> str:

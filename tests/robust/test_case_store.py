@@ -1,0 +1,114 @@
+"""Fault suite, storage and paths (reliability plan §2, cases 29, 30, 32, 34).
+
+Cases 27 and 28 (kill -9 at random points) belong to bench/crash_trials.py, not yet written.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+from werkzeug.wrappers import Response
+
+from pipeline.settings import SAMPLES_DIR
+from pipeline.store import parquet_path, read_table
+
+from runs import raw_files, run_isolated, serve_robots, under
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CHILD_ENV = {"PYTHONPATH": str(REPO_ROOT), "PATH": "/usr/bin:/bin"}
+
+
+def sample_files() -> list[str]:
+    return [str(p) for p in sorted(SAMPLES_DIR.iterdir()) if p.is_file()]
+
+
+def test_case29_a_full_disk_fails_clearly_and_keeps_the_previous_tables(tmp_path, monkeypatch):
+    run_isolated(tmp_path, monkeypatch, sample_files())
+    out = tmp_path / "out" / "extracted"
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    # A child whose files may not grow past 64 KiB: the SQLite and Parquet writes fail midway.
+    script = textwrap.dedent(f"""
+        import resource, signal, sys
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64 << 10, 64 << 10))
+        from pipeline.store import write_tables
+        rows = {{"blocks": [{{"doc_id": "big", "block_no": i, "kind": "paragraph", "page": 1, "start": 0, "end": 1,
+                             "label": None, "text": str(i) * 200}} for i in range(5000)]}}
+        try:
+            write_tables({str(out)!r}, rows, {{"big"}})
+        except OSError as error:
+            print("refused:", error)
+            sys.exit(3)
+    """)
+    child = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, env=CHILD_ENV)
+    assert child.returncode == 3, (child.stdout, child.stderr[-2000:])
+    assert "too large" in child.stdout.lower()
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert after == before  # previous tables intact, no temporary file left behind
+    assert len(pd.read_parquet(parquet_path(out, "blocks")))
+
+
+def cli_run(out: Path, raw: Path):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    return CliRunner().invoke(app, ["run", "--no-prefect", "--no-nlp", "--out", str(out), "--raw", str(raw),
+                                    str(SAMPLES_DIR)])
+
+
+def test_case30_a_second_run_on_one_output_folder_is_refused_with_the_holders_pid(tmp_path):
+    out = tmp_path / "extracted"
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import time
+        from pipeline.store import output_lock
+        with output_lock({str(out)!r}):
+            print("locked", flush=True)
+            time.sleep(60)
+    """)], stdout=subprocess.PIPE, text=True, env=CHILD_ENV)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        refused = cli_run(out, tmp_path / "raw")
+    finally:
+        holder.kill()  # as kill -9 would: the kernel releases the lock
+        holder.wait()
+    assert refused.exit_code == 2
+    assert f"in use by pid {holder.pid}" in " ".join(refused.output.split())
+    assert sorted(p.name for p in out.iterdir()) == [".thb.lock"]  # nothing written
+    assert cli_run(out, tmp_path / "raw").exit_code == 0
+
+
+def test_case32_a_rerun_with_no_changes_adds_no_rows(tmp_path, monkeypatch):
+    inputs = sample_files()
+    first = run_isolated(tmp_path, monkeypatch, inputs)
+    out = tmp_path / "out" / "extracted"
+    blocks = read_table(out, "blocks")
+    stored = raw_files(tmp_path)
+    second = run_isolated(tmp_path, monkeypatch, inputs)
+    assert second.keys() == first.keys()
+    assert read_table(out, "blocks").equals(blocks)
+    assert len(read_table(out, "documents")) == len(first)
+    assert sorted(raw_files(tmp_path)) == sorted(stored)  # same bytes: nothing stored twice
+
+
+HOSTILE_PATHS = ["/../../x.html", "/%2e%2e%2f%2e%2e%2fetc.html", "/" + "n" * 300 + ".html", "/nul%00name.html",
+                 "//etc/passwd"]
+
+
+def test_case34_names_from_urls_and_headers_never_leave_the_output_folder(httpserver, tmp_path, monkeypatch):
+    serve_robots(httpserver)
+    page = "<html><body><article><p>" + "Victims were identified in 2023. " * 10 + "</p></article></body></html>"
+    httpserver.expect_request("/download").respond_with_response(Response(page, content_type="text/html", headers={
+        "Content-Disposition": 'attachment; filename="../../.bashrc"'}))
+    httpserver.no_handler_status_code = 200  # every hostile path gets the page, however the server decodes it
+    httpserver.expect_request(__import__("re").compile(".*")).respond_with_data(page, content_type="text/html")
+    base = f"http://{httpserver.host}:{httpserver.port}"
+    urls = [base + p for p in [*HOSTILE_PATHS, "/download"]]
+    rows = run_isolated(tmp_path, monkeypatch, urls)  # fails on any file written outside tmp_path/out
+    assert sum(row["status"] == "ok" for row in rows.values()) >= len(urls) - 1, rows
+    for path in raw_files(tmp_path):
+        assert under(path, tmp_path / "out") and len(path.name) < 100 and ".bashrc" not in path.name
