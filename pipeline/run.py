@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import PipelineError, TerminalError
-from .model import Document, assemble
+from .model import Box, Document, assemble
 from pipeline.extract import ExtractionPool, ExtractJob
 from .settings import SAMPLES_DIR, Settings
 from pipeline.ingest import RawStore, StoredInput, is_url, make_doc_id, utc_now
@@ -247,11 +248,19 @@ def document_rows(results: list[Processed]) -> dict[str, list[dict]]:
             continue
         for block_no, block in enumerate(result.document.blocks):
             blocks.append({"doc_id": result.doc_id, "block_no": block_no, "kind": block.kind, "page": block.page,
-                           "start": block.start, "end": block.end, "label": block.label, "text": block.text})
+                           "start": block.start, "end": block.end, "label": block.label, "text": block.text,
+                           **box_columns(block.box),
+                           "boxes": json.dumps([b.as_list() for b in block.boxes]) if block.boxes else None})
             markers.extend({"doc_id": result.doc_id, "block_no": block_no, "label": m.label,
                             "page": m.page if m.page is not None else block.page,
-                            "offset": block.start + m.offset} for m in block.markers)
+                            "offset": block.start + m.offset, **box_columns(m.box)} for m in block.markers)
     return {"documents": documents, "blocks": blocks, "markers": markers}
+
+
+def box_columns(box: Box | None) -> dict:
+    """x0, top, x1, bottom in points, rounded to 0.01; empty when the type has no page geometry."""
+    values = box.as_list()[1:] if box else [None] * 4
+    return dict(zip(("x0", "top", "x1", "bottom"), values))
 
 
 def _document_row(result: Processed) -> dict:

@@ -19,6 +19,14 @@ class Table:
     per_document: bool = True  # False: the table is rewritten whole from its source each run
 
 
+# Where a PDF block or marker is printed, in PDF points from the page's top-left corner.
+BOX_COLUMNS = {
+    "x0": "For PDFs, left edge of the printed text in points from the page's left edge (of its part on its first page); empty for other types.",
+    "top": "For PDFs, top edge in points from the top of the page.",
+    "x1": "For PDFs, right edge in points from the page's left edge.",
+    "bottom": "For PDFs, bottom edge in points from the top of the page.",
+}
+
 CORE_TABLES = [
     Table(
         "documents",
@@ -53,6 +61,8 @@ CORE_TABLES = [
             "end": "Offset just past the block's last character.",
             "label": "For footnote blocks, the footnote's label ('3', '*', 'a'); else empty.",
             "text": "The block's text, without footnote markers.",
+            **BOX_COLUMNS,
+            "boxes": "For PDFs, every part of the block as a JSON list of [page, x0, top, x1, bottom], one per page or column it is printed on, in reading order (x0 ... bottom above are the first part); empty for other types.",
         },
         key=("doc_id", "block_no"),
     ),
@@ -65,6 +75,7 @@ CORE_TABLES = [
             "label": "The marker as printed: '3', '*', 'a'.",
             "page": "Page number for PDFs; empty for other types.",
             "offset": "Offset in the document text of the position right after the character the marker follows.",
+            **BOX_COLUMNS,
         },
         key=("doc_id", "block_no", "offset"),
     ),
