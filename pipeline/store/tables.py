@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.schema import EXPORTS, TABLES, Table
+from .datasette import index_statements, staged_metadata
 
 SQLITE_NAME = "thb.sqlite"
 
@@ -81,6 +82,7 @@ def write_tables(out_dir: Path | str, rows_by_table: Mapping[str, Iterable[Mappi
             staged.append((_staged_csv(derive(frames), out_dir / file_name), out_dir / file_name))
         # last, so that review decisions copied from the old database are as fresh as can be at the rename
         staged.append((_staged_sqlite(frames, out_dir / SQLITE_NAME), out_dir / SQLITE_NAME))
+        staged.append(staged_metadata(out_dir, Path(SQLITE_NAME).stem))
     except BaseException:
         for tmp, _target in staged:
             tmp.unlink(missing_ok=True)
@@ -124,6 +126,8 @@ def _staged_sqlite(frames: Mapping[str, pd.DataFrame], target: Path) -> Path:
             for name, frame in frames.items():
                 frame.to_sql(name, db, index=False, if_exists="replace")
                 db.execute(f'CREATE INDEX "ix_{name}_key" ON "{name}" ({", ".join(TABLES[name].key)})')
+                for statement in index_statements(TABLES[name]):
+                    db.execute(statement)
             if target.exists():
                 _copy_foreign_tables(db, target, set(frames))
             db.commit()
