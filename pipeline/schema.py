@@ -97,6 +97,31 @@ CORE_TABLES = [
         key=("url", "fetched_at"),
         per_document=False,
     ),
+    Table(
+        "claim_lineage",
+        "Claims and figures that state the same thing in publications of different dates (editions of a study, a later report on the same question), one row per pair of consecutive editions: how the countries behind a claim and a figure's value changed. Rebuilt from the claims, footnote_countries, figures and documents tables at every run.",
+        {
+            "kind": "claim (a footnoted claim and its countries) or figure (a stated quantity).",
+            "subject": "What both state, normalised: the words the two claims' sentences share (years, counts and small words left out), or the figure's subject ('registered victims').",
+            "unit": "countries for claims; the figure's unit (count, percent, fraction, currency) for figures.",
+            "from_doc_id": "The earlier document (documents.doc_id).",
+            "from_published": "Its publication date.",
+            "from_ref": "The earlier claim's footnote label, or the earlier figure's offset in its document text (figures.start).",
+            "from_sentence": "The earlier sentence.",
+            "to_doc_id": "The later document.",
+            "to_published": "Its publication date.",
+            "to_ref": "The later claim's footnote label, or the later figure's offset.",
+            "to_sentence": "The later sentence.",
+            "from_value": "The earlier value: the claim's number of countries in its footnote (or its stated count when the footnote lists none), or the figure's value.",
+            "to_value": "The later value.",
+            "value_change": "to_value minus from_value; empty when either is missing.",
+            "countries_added": "For claims whose footnotes both list countries, ISO alpha-2 codes in the later footnote but not in the earlier, comma-separated and sorted (empty string: none added); empty otherwise.",
+            "countries_dropped": "For claims, codes in the earlier footnote but not in the later.",
+            "similarity": "How alike the two sentences are, from 0 to 1 (shared words over all words, counts and years left out).",
+        },
+        key=("kind", "from_doc_id", "from_ref", "to_doc_id", "to_ref"),
+        per_document=False,
+    ),
 ]
 
 

@@ -20,6 +20,7 @@ import pandas as pd
 
 from pipeline.schema import EXPORTS, TABLES, Table
 from .datasette import index_statements, staged_metadata
+from .lineage import derived_tables
 
 SQLITE_NAME = "thb.sqlite"
 
@@ -73,6 +74,8 @@ def write_tables(out_dir: Path | str, rows_by_table: Mapping[str, Iterable[Mappi
             frames[name] = merge_rows(old, new, processed_docs)
         else:
             frames[name] = new if name in rows_by_table else old
+    for name, rows in derived_tables(frames).items():
+        frames[name] = to_frame(TABLES[name], rows)
     # Every file is written in full before any is renamed, so the tables change together.
     staged: list[tuple[Path, Path]] = []
     try:

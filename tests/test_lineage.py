@@ -1,0 +1,86 @@
+"""claim_lineage on two editions of an invented EMN-style study (tests/fixtures/lineage, 2021 and 2025)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.entities import entity_tables
+from pipeline.extract import extract_path
+from pipeline.footnotes import footnote_tables
+from pipeline.model import assemble
+from pipeline.run import Processed, document_rows
+from pipeline.store import read_table, write_tables
+from pipeline.store.lineage import content_words, similarity
+
+STUDIES = sorted((Path(__file__).parent / "fixtures" / "lineage").glob("*.md"))
+
+
+def table_rows(paths: list[Path]) -> dict[str, list[dict]]:
+    processed = [Processed(p.stem, str(p), document=assemble(p.stem, extract_path(p, "text/markdown"))) for p in paths]
+    rows = document_rows(processed)
+    for item in processed:
+        for name, found in footnote_tables(item.document, published=item.document.published).items():
+            rows.setdefault(name, []).extend(found)
+    for name, found in entity_tables([item.document for item in processed], model=None).items():
+        rows.setdefault(name, []).extend(found)
+    return rows
+
+
+@pytest.fixture(scope="module")
+def lineage(tmp_path_factory) -> pd.DataFrame:
+    out = tmp_path_factory.mktemp("extracted")
+    write_tables(out, table_rows(STUDIES), {p.stem for p in STUDIES})
+    return read_table(out, "claim_lineage")
+
+
+def row_for(lineage: pd.DataFrame, kind: str, ref: str) -> dict:
+    found = lineage[(lineage["kind"] == kind) & (lineage["to_ref"] == ref)]
+    assert len(found) == 1, lineage[["kind", "from_ref", "to_ref", "subject"]]
+    return found.iloc[0].to_dict()
+
+
+def test_a_good_practice_claim_gains_and_loses_countries_between_editions(lineage):
+    row = row_for(lineage, "claim", "1")
+    assert (row["from_doc_id"], row["to_doc_id"]) == ("emn-study-2021", "emn-study-2025")
+    assert (row["from_published"], row["to_published"]) == ("2021-06-14", "2025-03-03")
+    assert row["countries_added"] == "EE,LU,PL" and row["countries_dropped"] == "IE"
+    assert (row["from_value"], row["to_value"], row["value_change"]) == (9, 11, 2)
+    assert "awareness-raising" in row["subject"] and "good practice" in row["subject"]
+
+
+def test_a_reworded_claim_with_the_same_count_changes_one_country(lineage):
+    row = row_for(lineage, "claim", "2")
+    assert row["from_ref"] == "2" and row["value_change"] == 0
+    assert (row["countries_added"], row["countries_dropped"]) == ("SI", "PT")
+
+
+def test_a_figure_is_followed_by_its_subject_and_unit(lineage):
+    figures = lineage[lineage["kind"] == "figure"]
+    assert len(figures) == 1
+    row = figures.iloc[0]
+    assert (row["subject"], row["unit"], row["from_value"], row["to_value"]) == ("victim", "count", 7032, 10093)
+
+
+def test_claims_about_different_things_are_not_linked(lineage):
+    # 2021's Europol cooperation and 2025's asylum screening share only the count words
+    assert "3" not in set(lineage["to_ref"]) and len(lineage) == 3
+
+
+def test_one_edition_or_one_date_gives_no_lineage(tmp_path):
+    single = STUDIES[:1]
+    write_tables(tmp_path, table_rows(single), {p.stem for p in single})
+    assert len(read_table(tmp_path, "claim_lineage")) == 0
+    rows = table_rows(STUDIES)
+    for row in rows["documents"]:
+        row["published"] = "2025-03-03"
+    write_tables(tmp_path / "same-day", rows, {p.stem for p in STUDIES})
+    assert len(read_table(tmp_path / "same-day", "claim_lineage")) == 0
+
+
+def test_content_words_leave_counts_years_and_small_words_aside():
+    words = content_words("In 2023, eleven Member States identified awareness-raising campaigns as good practices.")
+    assert words == ["identified", "awareness-raising", "campaign", "good", "practice"]
+    assert similarity(words, content_words("Nine countries identified good practices in campaigns")) == pytest.approx(0.8)
