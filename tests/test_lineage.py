@@ -84,3 +84,19 @@ def test_content_words_leave_counts_years_and_small_words_aside():
     words = content_words("In 2023, eleven Member States identified awareness-raising campaigns as good practices.")
     assert words == ["identified", "awareness-raising", "campaign", "good", "practice"]
     assert similarity(words, content_words("Nine countries identified good practices in campaigns")) == pytest.approx(0.8)
+
+
+def test_the_review_app_lists_the_lineage_with_countries_added_and_dropped(tmp_path):
+    pytest.importorskip("httpx")
+    from starlette.testclient import TestClient
+
+    from pipeline.review.app import create_app
+
+    write_tables(tmp_path, table_rows(STUDIES), {p.stem for p in STUDIES})
+    client = TestClient(create_app(tmp_path), base_url="http://127.0.0.1:8765")
+    page = client.get("/lineage").text
+    assert "3 links between editions" in page
+    assert '<span class="chip added">EE</span>' in page and '<span class="chip dropped">IE</span>' in page
+    figures = client.get("/lineage", params={"kind": "figure"}).text
+    assert "1 links between editions" in figures and "<td>victim</td>" in figures
+    assert "0 links" in client.get("/lineage", params={"q": "asylum"}).text
