@@ -100,3 +100,13 @@ def test_the_review_app_lists_the_lineage_with_countries_added_and_dropped(tmp_p
     figures = client.get("/lineage", params={"kind": "figure"}).text
     assert "1 links between editions" in figures and "<td>victim</td>" in figures
     assert "0 links" in client.get("/lineage", params={"q": "asylum"}).text
+
+
+def test_the_report_charts_countries_and_figures_over_editions(tmp_path):
+    from pipeline.review.report import render_report
+
+    write_tables(tmp_path, table_rows(STUDIES), {p.stem for p in STUDIES})
+    section = render_report(tmp_path).split("<h2>Claims and figures across editions</h2>")[1].split("</section>")[0]
+    assert section.count('<polyline class="series"') == 3  # two claims, one figure
+    assert "2021-06-14" in section and "2025-03-03" in section
+    assert "<td>EE,LU,PL</td><td>IE</td>" in section
