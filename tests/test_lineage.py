@@ -110,3 +110,22 @@ def test_the_report_charts_countries_and_figures_over_editions(tmp_path):
     assert section.count('<polyline class="series"') == 3  # two claims, one figure
     assert "2021-06-14" in section and "2025-03-03" in section
     assert "<td>EE,LU,PL</td><td>IE</td>" in section
+
+
+def test_running_headers_and_table_rows_are_not_followed():
+    from pipeline.store.lineage import claim_lineage
+
+    documents = pd.DataFrame({"doc_id": ["first", "second"], "published": ["2002-12-04", "2003-07-08"],
+                              "status": ["ok", "ok"]})
+    header = "{} Trafficking in Human Beings; {} report of the Dutch National Rapporteur"
+    sentences = {"first": [header.format(page, "First") for page in (12, 14, 16)]
+                 + ["Men 12 34% 56 7% 89 10% 11 12% victims", "In 2001 the police identified 224 suspects of trafficking."],
+                 "second": [header.format(page, "Second") for page in (20, 22, 24)]
+                 + ["Men 21 43% 65 7% 98 1% 11 2% victims", "In 2003 the police identified 148 suspects of trafficking."]}
+    figures = pd.DataFrame([{"doc_id": doc_id, "value": float(len(s)), "unit": "count", "subject": "suspects"
+                             if "suspects" in s else "victims" if "victims" in s else "trafficking",
+                             "section": "body", "start": index, "sentence": s}
+                            for doc_id, texts in sentences.items() for index, s in enumerate(texts)])
+    empty = pd.DataFrame(columns=["doc_id", "footnote", "footnote_seq", "sentence", "stated_count", "iso2"])
+    rows = claim_lineage({"documents": documents, "figures": figures, "claims": empty, "footnote_countries": empty})
+    assert [(row["subject"], row["from_ref"], row["to_ref"]) for row in rows] == [("suspect", "4", "4")]

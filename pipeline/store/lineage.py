@@ -22,10 +22,13 @@ from itertools import groupby
 import pandas as pd
 
 CLAIM_MATCH = 0.45    # shared words over all words, for two claim sentences to state the same thing
-FIGURE_MATCH = 0.2    # figures already share subject and unit: the sentences need only be related
+FIGURE_MATCH = 0.5    # figures share subject and unit, yet "victims" and "cases" are everywhere: sentences must agree
+RUNNING_REPEATS = 3   # a sentence this often in one document, numbers aside, is a running header
+TABLE_DIGITS = 0.3    # a "sentence" with this share of numeric tokens is a table row, not a statement
 MIN_SHARED_WORDS = 2
 SUBJECT_WORDS = 8
 
+_DIGITS = re.compile(r"\d+")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _SET_ASIDE = frozenset("""
     a an the and or but nor of in on at to for from by with without within as into onto over under than
@@ -124,16 +127,26 @@ def _claims(claims: pd.DataFrame, footnote_countries: pd.DataFrame, dates: dict[
 
 
 def _figures(figures: pd.DataFrame, dates: dict[str, str]) -> list[Item]:
+    # A sentence printed on many pages with only its number changing is a running header left in the
+    # text ("38 Trafficking in Human Beings; First report"), not a statement.
+    repeated = Counter((doc_id, _DIGITS.sub("#", str(sentence))) for doc_id, sentence in
+                       figures[["doc_id", "sentence"]].drop_duplicates().itertuples(index=False))
     items = []
     for row in figures.itertuples(index=False):
         if row.doc_id not in dates or not _present(row.subject) or row.section != "body" or not _present(row.value):
             continue
         key = " ".join(content_words(str(row.subject))) or None
-        if key is None:
+        if key is None or _table_like(str(row.sentence)) or \
+                repeated[(row.doc_id, _DIGITS.sub("#", str(row.sentence)))] >= RUNNING_REPEATS:
             continue
         items.append(Item("figure", row.doc_id, dates[row.doc_id], str(int(row.start)), row.sentence, str(row.unit),
                           float(row.value), content_words(row.sentence), key=key))
     return items
+
+
+def _table_like(sentence: str) -> bool:
+    tokens = sentence.split()
+    return not tokens or sum(any(ch.isdigit() for ch in token) for token in tokens) >= TABLE_DIGITS * len(tokens)
 
 
 # --- matching ---------------------------------------------------------------------------------------
