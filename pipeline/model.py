@@ -19,13 +19,35 @@ BLOCK_KINDS = ("heading", "paragraph", "list_item", "footnote", "comment", "capt
 BLOCK_SEPARATOR = "\n\n"
 
 
+@dataclass(frozen=True)
+class Box:
+    """Where something is printed: a page (from 1) and a rectangle in PDF points, measured from the
+    page's top-left corner (``top`` < ``bottom``)."""
+
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    def union(self, other: "Box") -> "Box":
+        return Box(self.page, min(self.x0, other.x0), min(self.top, other.top),
+                   max(self.x1, other.x1), max(self.bottom, other.bottom))
+
+    def as_list(self) -> list:
+        return [self.page, round(self.x0, 2), round(self.top, 2), round(self.x1, 2), round(self.bottom, 2)]
+
+
 @dataclass
 class Marker:
-    """A footnote marker: ``label`` stood right after ``text[offset - 1]`` of its block."""
+    """A footnote marker: ``label`` stood right after ``text[offset - 1]`` of its block.
+
+    ``box`` is where the marker is printed (PDFs only)."""
 
     label: str
     offset: int
     page: int | None = None
+    box: Box | None = None
 
 
 @dataclass
@@ -34,7 +56,8 @@ class Block:
 
     ``label`` is the footnote's label ("3", "*", "a") for footnote blocks.
     ``start``/``end`` are filled in by :func:`assemble`; ``language`` (ISO 639-1) by the
-    extraction, the block's own when it can be told, else the document's.
+    extraction, the block's own when it can be told, else the document's.  ``boxes`` (PDFs only)
+    holds one box per page or column the block is printed on, in reading order; :attr:`box` is the first.
     """
 
     kind: str
@@ -45,6 +68,11 @@ class Block:
     start: int = 0
     end: int = 0
     language: str | None = None
+    boxes: list[Box] = field(default_factory=list)
+
+    @property
+    def box(self) -> Box | None:
+        return self.boxes[0] if self.boxes else None
 
     def __post_init__(self) -> None:
         if self.kind not in BLOCK_KINDS:

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -21,7 +22,7 @@ from .errors import PipelineError
 # The inputs stage lives in inputs.py; its names stay importable from here for the flows and the CLI.
 from .inputs import (Failure, Gathered, Processed, Progress, SourceNotFound, collect_inputs, gather_inputs,  # noqa: F401
                      no_progress, plan_inputs, registry, store_inputs)
-from .model import Document, assemble
+from .model import Box, Document, assemble
 from .settings import Settings
 
 
@@ -178,11 +179,18 @@ def document_rows(results: list[Processed]) -> dict[str, list[dict]]:
         for block_no, block in enumerate(result.document.blocks):
             blocks.append({"doc_id": result.doc_id, "block_no": block_no, "kind": block.kind, "page": block.page,
                            "start": block.start, "end": block.end, "label": block.label, "language": block.language,
-                           "text": block.text})
+                           "text": block.text, **box_columns(block.box),
+                           "boxes": json.dumps([b.as_list() for b in block.boxes]) if block.boxes else None})
             markers.extend({"doc_id": result.doc_id, "block_no": block_no, "label": m.label,
                             "page": m.page if m.page is not None else block.page,
-                            "offset": block.start + m.offset} for m in block.markers)
+                            "offset": block.start + m.offset, **box_columns(m.box)} for m in block.markers)
     return {"documents": documents, "blocks": blocks, "markers": markers}
+
+
+def box_columns(box: Box | None) -> dict:
+    """x0, top, x1, bottom in points, rounded to 0.01; empty when the type has no page geometry."""
+    values = box.as_list()[1:] if box else [None] * 4
+    return dict(zip(("x0", "top", "x1", "bottom"), values))
 
 
 def _document_row(result: Processed) -> dict:

@@ -35,6 +35,14 @@ EXPANSION_COLUMNS = {
     "expansion_note": "A warning when the country was counted although its date of joining the group is not known precisely enough to be sure ('UA counted among the EMN Observer Countries on 2022-06-01: joined 2022, the exact day not known'); else empty.",
 }
 
+# Where a PDF block or marker is printed, in PDF points from the page's top-left corner.
+BOX_COLUMNS = {
+    "x0": "For PDFs, left edge of the printed text in points from the page's left edge (of its part on its first page); empty for other types.",
+    "top": "For PDFs, top edge in points from the top of the page.",
+    "x1": "For PDFs, right edge in points from the page's left edge.",
+    "bottom": "For PDFs, bottom edge in points from the top of the page.",
+}
+
 CORE_TABLES = [
     Table(
         "documents",
@@ -78,6 +86,8 @@ CORE_TABLES = [
             "label": "For footnote blocks, the footnote's label ('3', '*', 'a'); else empty.",
             "language": "ISO 639-1 code of the block's language ('en', 'fr', 'de', 'nl'): its own when py3langid is sure of it (at least 20 characters and probability 0.85), else the document's; a reader comment in another language than the article shows here.",
             "text": "The block's text, without footnote markers.",
+            **BOX_COLUMNS,
+            "boxes": "For PDFs, every part of the block as a JSON list of [page, x0, top, x1, bottom], one per page or column it is printed on, in reading order (x0 ... bottom above are the first part); empty for other types.",
         },
         key=("doc_id", "block_no"),
         integers=("block_no", "page", "start", "end"),
@@ -91,6 +101,7 @@ CORE_TABLES = [
             "label": "The marker as printed: '3', '*', 'a'.",
             "page": "Page number for PDFs; empty for other types.",
             "offset": "Offset in the document text of the position right after the character the marker follows.",
+            **BOX_COLUMNS,
         },
         key=("doc_id", "block_no", "offset"),
         integers=("block_no", "page", "offset"),
@@ -113,6 +124,31 @@ CORE_TABLES = [
         key=("url", "fetched_at"),
         per_document=False,
         integers=("http_status", "bytes"),
+    ),
+    Table(
+        "claim_lineage",
+        "Claims and figures that state the same thing in publications of different dates (editions of a study, a later report on the same question), one row per pair of consecutive editions: how the countries behind a claim and a figure's value changed. Rebuilt from the claims, footnote_countries, figures and documents tables at every run.",
+        {
+            "kind": "claim (a footnoted claim and its countries) or figure (a stated quantity).",
+            "subject": "What both state, normalised: the words the two claims' sentences share (years, counts and small words left out), or the figure's subject ('registered victims').",
+            "unit": "countries for claims; the figure's unit (count, percent, fraction, currency) for figures.",
+            "from_doc_id": "The earlier document (documents.doc_id).",
+            "from_published": "Its publication date.",
+            "from_ref": "The earlier claim's footnote label, or the earlier figure's offset in its document text (figures.start).",
+            "from_sentence": "The earlier sentence.",
+            "to_doc_id": "The later document.",
+            "to_published": "Its publication date.",
+            "to_ref": "The later claim's footnote label, or the later figure's offset.",
+            "to_sentence": "The later sentence.",
+            "from_value": "The earlier value: the claim's number of countries in its footnote (or its stated count when the footnote lists none), or the figure's value.",
+            "to_value": "The later value.",
+            "value_change": "to_value minus from_value; empty when either is missing.",
+            "countries_added": "For claims whose footnotes both list countries, ISO alpha-2 codes in the later footnote but not in the earlier, comma-separated and sorted (empty string: none added); empty otherwise.",
+            "countries_dropped": "For claims, codes in the earlier footnote but not in the later.",
+            "similarity": "How alike the two sentences are, from 0 to 1 (shared words over all words, counts and years left out).",
+        },
+        key=("kind", "from_doc_id", "from_ref", "to_doc_id", "to_ref"),
+        per_document=False,
     ),
 ]
 

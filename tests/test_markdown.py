@@ -96,3 +96,11 @@ def test_the_emn_seed_gives_every_footnote_and_marker():
     assert notes["11"] == "BE, BG, CY, DE, EE, FR, NL, PL, SE."
     for block, marker in document.markers:
         assert not document.text[document.marker_offset(block, marker) - 1].isspace()
+
+
+def test_footnote_definitions_on_consecutive_lines_are_one_footnote_each():
+    from pipeline.extract.markdown import extract_markdown
+
+    text = b"Nine Member States[^1] and three more[^2] replied.\n\n[^1]: AT, BE, CY.\n[^2]: DE, ES,\n    NL.\n"
+    notes = [block for block in extract_markdown(text).blocks if block.kind == "footnote"]
+    assert [(note.label, note.text) for note in notes] == [("1", "AT, BE, CY."), ("2", "DE, ES, NL.")]

@@ -88,6 +88,10 @@ def split_blocks(text: str) -> list[_Draft]:
 def _chunk_drafts(lines: list[str]) -> list[_Draft]:
     if len(lines) == 2 and _SETEXT_RULE.match(lines[1]):
         return [_Draft("heading", lines[0], level=1 if lines[1].startswith("=") else 2)]
+    starts = [index for index, line in enumerate(lines) if _NOTE_DEFINITION.match(line)]
+    if len(starts) > 1 and starts[0] == 0:  # definitions on consecutive lines: one footnote each
+        return [draft for start, stop in zip(starts, starts[1:] + [len(lines)])
+                for draft in _chunk_drafts(lines[start:stop])]
     definition = _NOTE_DEFINITION.match("\n".join(lines).strip())
     if definition:
         return [_Draft("footnote", definition.group(2), label=definition.group(1))]

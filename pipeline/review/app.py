@@ -32,6 +32,8 @@ from starlette.staticfiles import StaticFiles
 from .decisions import (REVIEW_SPECS, REVIEW_STATES, clear_decision, corrections_from_form, load_decisions,
                         orphaned_decisions, record_decision, reviewable_tables, to_csv)
 from .derived import edited_countries
+from .lineage import lineage_routes
+from .pages import page_routes
 from .security import REPORT_CSP, Guard, csrf_ok, is_loopback, local_path, safe_link
 # Span and block_pieces are not used here: tests import them from this module.
 from .spans import HIGHLIGHT_KINDS, Span, block_pieces, document_spans, render_blocks
@@ -239,6 +241,8 @@ def create_app(out_dir: Path, token: str | None = None, *, raw_dir: Path | None 
         Route("/reviewer", set_reviewer, methods=["POST"]),
         Route("/orphans", orphans),
         Route("/report", report),
+        *page_routes(out_dir, tables, render, error, lambda document: _raw_path(document, raw_dir)),
+        *lineage_routes(tables, render),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     return Starlette(routes=routes, middleware=[Middleware(Guard, token=token)])

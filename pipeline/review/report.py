@@ -40,6 +40,7 @@ def write_report(out_dir: Path, path: Path | None = None) -> Path:
 def render_report(out_dir: Path, app_link: str | None = None) -> str:
     """The report as one HTML string (``app_link``: a link back to the review app)."""
     from .decisions import apply_decisions, load_decisions, orphaned_decisions
+    from .lineage_chart import lineage_section
 
     out_dir = Path(out_dir)
     documents = read_table(out_dir, "documents")
@@ -50,6 +51,7 @@ def render_report(out_dir: Path, app_link: str | None = None) -> str:
         _claims_section(reviewed.get("claims"), documents),
         _figures_section(reviewed.get("figures")),
         _organisations_section(reviewed.get("organisations")),
+        lineage_section(read_table(out_dir, "claim_lineage")),
     ]
     review_note = (f"{len(decisions)} review decision(s) applied"
                    + (f", {len(orphaned_decisions(out_dir))} orphaned" if decisions else "") + ".")

@@ -2,7 +2,7 @@
 
 Takes the rows of every table (declared in :mod:`pipeline.schema`) for the documents of a
 run; gives ``extracted/<table>.parquet``, ``extracted/thb.sqlite`` and the derived
-exports, each written to a temporary file and renamed into place, with other documents'
+exports and ``metadata.json`` for Datasette (:mod:`.datasette`), each written to a temporary file and renamed into place, with other documents'
 rows and the review decisions carried over.
 """
 
@@ -13,6 +13,7 @@ _EXPORTS = {
     "empty_frame": ".tables", "typed": ".tables", "sql_type": ".tables",
     "row_keys": ".keys", "normalise": ".keys", "make_row_key": ".keys",
     "output_lock": ".lock", "OutputInUse": ".lock",
+    "METADATA_NAME": ".datasette", "datasette_metadata": ".datasette",
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -21,6 +21,8 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.schema import EXPORTS, TABLES, Table
+from .datasette import index_statements, staged_metadata
+from .lineage import derived_tables
 
 from .keys import row_keys
 
@@ -88,6 +90,8 @@ def write_tables(out_dir: Path | str, rows_by_table: Mapping[str, Iterable[Mappi
         else:
             frames[name] = new if name in rows_by_table else old
         frames[name] = typed(table, frames[name])
+    for name, rows in derived_tables(frames).items():
+        frames[name] = typed(TABLES[name], to_frame(TABLES[name], rows))
     # Every file is written in full before any is renamed, so the tables change together.
     staged: list[tuple[Path, Path]] = []
     try:
@@ -97,6 +101,7 @@ def write_tables(out_dir: Path | str, rows_by_table: Mapping[str, Iterable[Mappi
             staged.append((_staged_csv(derive(frames), out_dir / file_name), out_dir / file_name))
         # last, so that review decisions copied from the old database are as fresh as can be at the rename
         staged.append((_staged_sqlite(frames, out_dir / SQLITE_NAME), out_dir / SQLITE_NAME))
+        staged.append(staged_metadata(out_dir, Path(SQLITE_NAME).stem))
     except BaseException:
         for tmp, _target in staged:
             tmp.unlink(missing_ok=True)
@@ -139,6 +144,8 @@ def _staged_sqlite(frames: Mapping[str, pd.DataFrame], target: Path) -> Path:
         with closing(sqlite3.connect(tmp)) as db:
             for name, frame in frames.items():
                 _write_sqlite_table(db, TABLES[name], frame)
+                for statement in index_statements(TABLES[name]):
+                    db.execute(statement)
             if target.exists():
                 _copy_foreign_tables(db, target, set(frames))
             db.commit()

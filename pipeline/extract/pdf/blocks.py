@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import attrgetter
 
 from pipeline.errors import BrokenDocument, NoText
-from pipeline.model import Block, Extraction, Marker
+from pipeline.model import Block, Box, Extraction, Marker
 from ..dates import stated_date
 from .chars import DocMetadata, open_char_source
-from .lines import BULLET, SENTENCE_END, Line, PageLayout, Raised, line_kind, page_lines, smaller_than_body, \
-    starts_raised
+from .lines import BULLET, SENTENCE_END, Line, PageLayout, Raised, line_boxes, line_kind, page_lines, \
+    smaller_than_body, starts_raised
 from .notes import PLAIN_LABEL, accept_markers, run_labels, split_footnotes
 
 # The end of a URL cut at a line break: "https://home-", "https://home-affairs.ec.europa.", "www.example.org/".
@@ -197,8 +197,8 @@ def _endnote_label(block: Block) -> str | None:
 
 def _as_endnote(block: Block, label: str) -> Block:
     cut = _TEXT_LABEL.match(block.text).end()
-    markers = [Marker(m.label, m.offset - cut, m.page) for m in block.markers if m.offset >= cut]
-    return Block("footnote", block.text[cut:], page=block.page, label=label, markers=markers)
+    markers = [replace(m, offset=m.offset - cut) for m in block.markers if m.offset >= cut]
+    return Block("footnote", block.text[cut:], page=block.page, label=label, markers=markers, boxes=block.boxes)
 
 
 def _bold_share(pages: list[PageLayout], body_size: float) -> float:
@@ -262,13 +262,13 @@ def _finish(draft: _Draft) -> Block:
         if bullet:
             cut = bullet.end()
             text = text[cut:]
-            markers = [Marker(m.label, m.offset - cut, m.page) for m in markers]
-    return Block(draft.kind, text, page=draft.page, markers=markers)
+            markers = [replace(m, offset=m.offset - cut) for m in markers]
+    return Block(draft.kind, text, page=draft.page, markers=markers, boxes=line_boxes(draft.lines))
 
 
 def _footnote_block(label: str, lines: list[Line], page: int) -> Block:
     text, markers = render_lines(lines, strip_label=True)
-    return Block("footnote", text, page=page, label=label, markers=markers)
+    return Block("footnote", text, page=page, label=label, markers=markers, boxes=line_boxes(lines))
 
 
 def render_lines(lines: list[Line], *, strip_label: bool = False) -> tuple[str, list[Marker]]:
@@ -283,11 +283,13 @@ def render_lines(lines: list[Line], *, strip_label: bool = False) -> tuple[str, 
             text, start = join_lines(text, piece)
         else:
             text, start = piece, 0
-        markers += [Marker(label, start + offset, line.page) for label, offset in piece_markers]
+        markers += [Marker(label, start + offset, line.page, Box(line.page, *ink))
+                    for label, offset, ink in piece_markers]
     return text, markers
 
 
-def render_line(line: Line, *, strip_label: bool = False) -> tuple[str, list[tuple[str, int]]]:
+def render_line(line: Line, *, strip_label: bool = False) -> tuple[str, list[tuple[str, int, tuple]]]:
+    """The line's text and its accepted markers: (label, offset, where the marker's run is printed)."""
     parts = list(line.parts)
     if strip_label:
         if starts_raised(line):
@@ -302,7 +304,7 @@ def render_line(line: Line, *, strip_label: bool = False) -> tuple[str, list[tup
         if isinstance(part, Raised) and part.accepted:
             # A marker set after a space ("reports 7 of") follows the word, not the space.
             offset = length - 1 if pieces and pieces[-1].endswith(" ") else length
-            markers += [(label, offset) for label in run_labels(part.label)]
+            markers += [(label, offset, part.ink) for label in run_labels(part.label)]
             continue
         piece = part if isinstance(part, str) else part.label
         piece = piece.replace("\xad", "") if "\xad" in piece[:-1] else piece
@@ -315,7 +317,7 @@ def render_line(line: Line, *, strip_label: bool = False) -> tuple[str, list[tup
     text = "".join(pieces).rstrip()
     if text.endswith("\xad"):
         text = text[:-1] + "-"
-    return text, [(label, min(offset, len(text))) for label, offset in markers]
+    return text, [(label, min(offset, len(text)), ink) for label, offset, ink in markers]
 
 
 def join_lines(text: str, piece: str) -> tuple[str, int]:

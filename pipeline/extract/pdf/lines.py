@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from operator import attrgetter
 
+from pipeline.model import Box
 from .chars import Char, PageChars
 from .rules import Rule
 from .columns import MIN_COLUMN_LINES, Gutter, bridges, column_of, find_gutters
@@ -40,6 +41,7 @@ class Raised:
     glued: bool          # directly after a non-space character
     free_after: bool     # followed by a space, closing punctuation or the end of the line
     accepted: bool = False
+    ink: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # x0, top, x1, bottom of its glyphs
 
 
 @dataclass(slots=True)
@@ -54,6 +56,9 @@ class Line:
     parts: list            # str pieces and Raised runs, in order
     column: int = 0        # 0: full width or no columns, 1, 2, ...: columns from left to right
     text: str = ""         # the plain text with raised runs glued on, for comparisons
+    # x0, top, x1, bottom around every glyph, raised ones and descenders included (``bottom`` above
+    # is the baseline, ``top`` the body glyphs' top): where the line is printed
+    ink: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
 
     @property
     def raised(self) -> list[Raised]:
@@ -195,6 +200,7 @@ def make_line(number: int, chars: list[Char], column: int) -> Line | None:
     parts: list = []
     text: list[str] = []
     run: list[str] | None = None
+    run_chars: list[Char] = []
     run_glued = False
     prev: Char | None = None
     space = False
@@ -211,17 +217,18 @@ def make_line(number: int, chars: list[Char], column: int) -> Line | None:
                 space = True
         if char_size < raised_size and char.bottom < raised_bottom:
             if run is None:
-                run, run_glued = [], prev is not None and not space
+                run, run_glued, run_chars = [], prev is not None and not space, []
                 if space:
                     text.append(" ")
             elif space:
                 run.append(" ")
             run.append(glyph)
+            run_chars.append(char)
         else:
             if run is not None:
                 parts.append("".join(text))
                 text = []
-                parts.append(Raised("".join(run), run_glued, space or glyph[0] in _AFTER_MARKER))
+                parts.append(Raised("".join(run), run_glued, space or glyph[0] in _AFTER_MARKER, ink=ink(run_chars)))
                 run = None
             if space:
                 text.append(" ")
@@ -231,11 +238,31 @@ def make_line(number: int, chars: list[Char], column: int) -> Line | None:
     if text:
         parts.append("".join(text))
     if run is not None:
-        parts.append(Raised("".join(run), run_glued, True))
+        parts.append(Raised("".join(run), run_glued, True, ink=ink(run_chars)))
     fonts = Counter(map(_FONT, glyphs))
     bold = sum(count for font, count in fonts.items() if _is_bold(font)) >= 0.8 * len(glyphs)
     plain = "".join(p if isinstance(p, str) else p.label for p in parts)
-    return Line(number, glyphs[0].x0, max(map(_X1, glyphs)), top, baseline, size, bold, parts, column, plain)
+    return Line(number, glyphs[0].x0, max(map(_X1, glyphs)), top, baseline, size, bold, parts, column, plain,
+                ink(glyphs))
+
+
+def line_boxes(lines: list[Line]) -> list[Box]:
+    """One box per stretch of the lines on one page and in one column, in reading order."""
+    boxes: list[Box] = []
+    place = None
+    for line in lines:
+        box = Box(line.page, *line.ink)
+        if boxes and (line.page, line.column) == place:
+            boxes[-1] = boxes[-1].union(box)
+        else:
+            boxes.append(box)
+        place = (line.page, line.column)
+    return boxes
+
+
+def ink(chars: list[Char]) -> tuple[float, float, float, float]:
+    """The rectangle around the characters: x0, top, x1, bottom."""
+    return (min(map(_X0, chars)), min(map(_TOP, chars)), max(map(_X1, chars)), max(map(_BOTTOM, chars)))
 
 
 _SIZE, _BOTTOM, _TOP, _X1, _FONT = (attrgetter(name) for name in ("size", "bottom", "top", "x1", "fontname"))
