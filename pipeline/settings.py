@@ -13,7 +13,7 @@ SAMPLES_DIR = Path(__file__).parent / "samples"
 class Settings:
     out_dir: Path = field(default=Path("extracted"), metadata={"env": "THB_OUT", "help": "Folder for the output tables."})
     raw_dir: Path = field(default=Path("raw"), metadata={"env": "THB_RAW", "help": "Folder for the raw store."})
-    pdf_engine: str = field(default="pdfplumber", metadata={"env": "THB_PDF_ENGINE", "help": "PDF character source: pdfplumber or pypdfium2."})
+    pdf_engine: str = field(default="pypdfium2", metadata={"env": "THB_PDF_ENGINE", "help": "PDF character source: pypdfium2 (fast) or pdfplumber; both serve the same layout code."})
     workers: int = field(default=2, metadata={"env": "THB_WORKERS", "help": "Extraction worker processes."})
     batches: int = field(default=1, metadata={"env": "THB_BATCHES", "help": "Extraction batches, one Prefect task each, run in parallel by the task runner (on Dask: the number of workers)."})
     timeout_s: float = field(default=180.0, metadata={"env": "THB_TIMEOUT", "help": "Seconds one document may take to parse."})

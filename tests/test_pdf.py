@@ -504,3 +504,10 @@ def test_both_engines_read_the_footnote_separators(engine):
         source.close()
     rules = sorted((round(rule.x0), round(rule.top)) for rule in first.rules)
     assert rules == [(68, 644), (306, 719)]
+
+
+def test_the_library_and_the_settings_default_to_the_same_engine():
+    from pipeline.extract.pdf import DEFAULT_ENGINE
+    from pipeline.settings import Settings
+
+    assert Settings().pdf_engine == DEFAULT_ENGINE == "pypdfium2"

@@ -6,6 +6,8 @@ import os
 import time
 from pathlib import Path
 
+import pytest
+
 from pipeline.errors import PipelineError
 from pipeline.model import Block, Extraction
 from pipeline.extract.sandbox import ExtractionPool, ExtractJob
@@ -75,10 +77,11 @@ def flate_bomb_pdf(inflated_mb: int) -> bytes:
     return bytes(pdf)
 
 
-def test_a_flate_bomb_is_named_a_memory_limit_not_a_broken_pdf(tmp_path):
+@pytest.mark.parametrize("engine", ["pdfplumber", "pypdfium2"])
+def test_a_flate_bomb_is_named_a_memory_limit_not_a_broken_pdf(tmp_path, engine):
     bomb = tmp_path / "bomb.pdf"
     bomb.write_bytes(flate_bomb_pdf(1024))  # 1 GB inflated from about 1 MB, against a 600 MB limit
-    with ExtractionPool(1, timeout_s=60, memory_mb=600) as pool:
+    with ExtractionPool(1, timeout_s=60, memory_mb=600, pdf_engine=engine) as pool:
         outcome = pool.run([ExtractJob("bomb", bomb, "application/pdf")])["bomb"]
     assert outcome.reason == "memory_limit", outcome
     assert "memory" in str(outcome) and "600 MB" in str(outcome) and "compression bomb" in str(outcome)

@@ -9,8 +9,10 @@ from pipeline.ingest import filetypes as sniff
 from pipeline.errors import EmptyInput, UnsupportedType
 from pipeline.model import Extraction
 
+from .pdf.chars import DEFAULT_ENGINE
 
-def extract_bytes(data: bytes, content_type: str, *, url: str | None = None, pdf_engine: str = "pdfplumber") -> Extraction:
+
+def extract_bytes(data: bytes, content_type: str, *, url: str | None = None, pdf_engine: str = DEFAULT_ENGINE) -> Extraction:
     """Extract one document's text and structure; raises a PipelineError on bad input."""
     return assign_languages(_extract(data, content_type, url=url, pdf_engine=pdf_engine))
 
@@ -75,5 +77,6 @@ def _extract(data: bytes, content_type: str, *, url: str | None, pdf_engine: str
     raise UnsupportedType(f"content type {content_type} is not supported (PDF, HTML, Markdown and plain text are)")
 
 
-def extract_path(path: Path, content_type: str, *, url: str | None = None, pdf_engine: str = "pdfplumber") -> Extraction:
+def extract_path(path: Path, content_type: str, *, url: str | None = None,
+                 pdf_engine: str = DEFAULT_ENGINE) -> Extraction:
     return extract_bytes(Path(path).read_bytes(), content_type, url=url, pdf_engine=pdf_engine)

@@ -10,6 +10,7 @@ one row in the documents table and nothing else.
 from __future__ import annotations
 
 import multiprocessing as mp
+import signal
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from .dispatch import extract_path
+from .pdf.chars import DEFAULT_ENGINE
 from pipeline.errors import ParseMemoryExceeded, ParserCrashed, ParseTimeout, PipelineError, TerminalError, is_internal
 from pipeline.model import Extraction
 
@@ -108,7 +110,7 @@ class ExtractionPool:
     """A small pool of sandboxed extraction workers; use as a context manager."""
 
     def __init__(self, workers: int = 2, *, timeout_s: float = DEFAULT_TIMEOUT_S,
-                 memory_mb: int = DEFAULT_MEMORY_MB, pdf_engine: str = "pdfplumber",
+                 memory_mb: int = DEFAULT_MEMORY_MB, pdf_engine: str = DEFAULT_ENGINE,
                  extract: Callable = extract_path) -> None:
         """``extract(path, content_type, url=, pdf_engine=)`` must be importable by a fresh interpreter."""
         self.size = max(1, workers)
@@ -178,6 +180,13 @@ class ExtractionPool:
             worker.process.join(timeout=5)
             code = worker.process.exitcode
             worker.restart()
+            if code == -signal.SIGABRT:
+                # PDFium aborts the process when an allocation fails, which under the address-space
+                # limit is what a compression bomb or a huge image makes it do.
+                return ParseMemoryExceeded(f"the parser process was aborted on this input, as PDFium does when it runs "
+                                           f"out of memory: most likely more than the {self.memory_bytes >> 20} MB "
+                                           "memory limit (THB_MEMORY_MB), as a compression bomb needs",
+                                           error_type="SIGABRT")
             return ParserCrashed(f"the parser process died (exit code {code}) on this input")
         if status == "ok":
             return payload[0]

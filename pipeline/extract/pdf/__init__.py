@@ -13,7 +13,7 @@ from pipeline.lazy import lazy_exports
 
 _EXPORTS = {
     "extract_pdf": ".blocks", "pdf_date": ".blocks",
-    "ENGINES": ".chars", "Char": ".chars", "CharSource": ".chars", "PageChars": ".chars", "open_char_source": ".chars",
+    "ENGINES": ".chars", "DEFAULT_ENGINE": ".chars", "Char": ".chars", "CharSource": ".chars", "PageChars": ".chars", "open_char_source": ".chars",
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -24,7 +24,7 @@ from operator import attrgetter
 from pipeline.errors import BrokenDocument, NoText
 from pipeline.model import Block, Box, Extraction, Marker
 from ..dates import stated_date
-from .chars import DocMetadata, open_char_source
+from .chars import DEFAULT_ENGINE, DocMetadata, open_char_source
 from .lines import BULLET, SENTENCE_END, Line, PageLayout, Raised, line_boxes, line_kind, page_lines, \
     smaller_than_body, starts_raised
 from .notes import PLAIN_LABEL, accept_markers, run_labels, split_footnotes
@@ -45,7 +45,7 @@ _WEAK_TITLES = re.compile(r"^(?:untitled|microsoft word|document\d*|title|slide 
                           r"layout \d+|pdf)\b|\.(?:docx?|pdf|indd|qxd|rtf|txt|dotx?|p65)$|^[\w-]*\d[\w-]*$", re.I)
 
 
-def extract_pdf(data: bytes, *, engine: str = "pdfplumber") -> Extraction:
+def extract_pdf(data: bytes, *, engine: str = DEFAULT_ENGINE) -> Extraction:
     """Extract a PDF's text structure; raises EmptyInput, EncryptedPDF, BrokenDocument or NoText."""
     source = open_char_source(data, engine)
     try:
