@@ -241,13 +241,16 @@ def review_command(
 def report_command(
     out: OutOption = None,
     path: Annotated[Optional[Path], typer.Option("--path", help="Where to write the report [default: OUT/report.html]")] = None,
+    doc_type: Annotated[Optional[list[str]], typer.Option(
+        "--type", help="Only publications of this type (documents.doc_type: emn_study, greta_report, "
+                       "commission_press_release …); repeat for several")] = None,
 ) -> None:
     """Write a static HTML report of the run with charts (one file, opens offline)."""
     from pipeline.review.report import write_report
     from .settings import Settings
 
     settings = Settings.from_env(out_dir=out)
-    typer.echo(f"Report: {write_report(settings.out_dir, path)}")
+    typer.echo(f"Report: {write_report(settings.out_dir, path, doc_types=doc_type)}")
 
 
 def main() -> None:

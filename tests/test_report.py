@@ -154,3 +154,14 @@ def test_the_app_links_and_serves_the_report(out_dir):
     assert response.status_code == 200 and 'id="chart-claims"' in response.text
     assert 'href="/">review app</a>' in response.text
     assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+
+
+def test_the_report_can_be_limited_to_a_publication_type(out_dir):
+    from pipeline.store import read_table
+
+    documents = read_table(out_dir, "documents")
+    chosen = documents.loc[documents["source"].str.endswith("report.pdf"), "doc_type"].iloc[0]
+    wanted = documents[documents["doc_type"] == chosen]
+    page = write_report(out_dir, doc_types=[chosen]).read_text(encoding="utf-8")
+    assert f"<b>{len(wanted)}</b> documents processed" in page
+    assert len(wanted) < len(documents) and "truncated.pdf" not in page  # the failed input has no type

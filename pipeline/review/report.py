@@ -26,25 +26,31 @@ TOP_ORGANISATIONS = 20
 CHART_CONFIG = {"displaylogo": False, "responsive": True}
 
 
-def write_report(out_dir: Path, path: Path | None = None) -> Path:
-    """Write the report for the tables in ``out_dir``; returns where it was written."""
+def write_report(out_dir: Path, path: Path | None = None, doc_types: list[str] | None = None) -> Path:
+    """Write the report for the tables in ``out_dir`` (only documents of ``doc_types``, when given);
+    returns where it was written."""
     out_dir = Path(out_dir)
     path = Path(path) if path else out_dir / REPORT_NAME
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(render_report(out_dir), encoding="utf-8")
+    tmp.write_text(render_report(out_dir, doc_types=doc_types), encoding="utf-8")
     tmp.replace(path)
     return path
 
 
-def render_report(out_dir: Path, app_link: str | None = None) -> str:
-    """The report as one HTML string (``app_link``: a link back to the review app)."""
+def render_report(out_dir: Path, app_link: str | None = None, doc_types: list[str] | None = None) -> str:
+    """The report as one HTML string (``app_link``: a link back to the review app); with ``doc_types``
+    ("emn_study", "greta_report" …, see documents.doc_type) only publications of those types count."""
     from .decisions import apply_decisions, load_decisions, orphaned_decisions
     from .lineage_chart import lineage_section
 
     out_dir = Path(out_dir)
     documents = read_table(out_dir, "documents")
     reviewed = apply_decisions(out_dir)
+    if doc_types:
+        documents = documents[documents["doc_type"].isin(doc_types)]
+        reviewed = {name: frame[frame["doc_id"].isin(documents["doc_id"])] if "doc_id" in frame else frame
+                    for name, frame in reviewed.items()}
     decisions = load_decisions(out_dir)
     sections = [
         _documents_section(documents),
