@@ -168,6 +168,9 @@ class ExtractionPool:
                 worker.restart()
         return done
 
+    def _reads_with_pdfium(self, job: ExtractJob | None) -> bool:
+        return job is not None and job.content_type == "application/pdf" and self.pdf_engine == "pypdfium2"
+
     def _receive(self, worker: _Worker) -> Outcome | None:
         """The job's outcome, or None when the message was the worker saying it is ready."""
         try:
@@ -179,8 +182,9 @@ class ExtractionPool:
         except (EOFError, OSError):
             worker.process.join(timeout=5)
             code = worker.process.exitcode
+            pdfium = self._reads_with_pdfium(worker.job)
             worker.restart()
-            if code == -signal.SIGABRT:
+            if code == -signal.SIGABRT and pdfium:
                 # PDFium aborts the process when an allocation fails, which under the address-space
                 # limit is what a compression bomb or a huge image makes it do.
                 return ParseMemoryExceeded(f"the parser process was aborted on this input, as PDFium does when it runs "

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from operator import attrgetter
 
@@ -19,6 +20,7 @@ from .lines import SENTENCE_END, Line, PageLayout, Raised, line_kind, smaller_th
 from .rules import Rule
 
 SEPARATOR_ZONE = 0.3  # a footnote separator sits below this fraction of the page height
+RULE_END_TOLERANCE = 2.0  # points: rules whose ends lie this close are drawn by one table
 _LABEL_SHAPE = re.compile(r"^(?:\d{1,3}|[*†‡§]{1,3}|[a-z]{1,2})$")
 _LABEL_LIST = re.compile(r"^[\w*†‡§]{1,3}(?:\s*[,–-]\s*[\w*†‡§]{1,3})*$")
 _ORDINAL = re.compile(r"^(?:st|nd|rd|th|e|er|re|ème|o|a)$")
@@ -169,9 +171,10 @@ def _ruled_zone(page: PageLayout, column: int, body_size: float, continuing: boo
     if not own:
         return []
     left, right = min(line.x0 for line in own), max(line.x1 for line in own)
+    shared_ends = _shared_ends(page.rules)
     for rule in sorted(page.rules, key=attrgetter("top"), reverse=True):
         if rule.top < SEPARATOR_ZONE * page.height or abs(rule.x0 - left) > 1.5 * body_size \
-                or rule.x1 > right + 0.05 * (right - left) or _ruled_table(rule, page.rules):
+                or rule.x1 > right + 0.05 * (right - left) or _ends(rule) in shared_ends:
             continue
         below = [line for line in own if line.top >= rule.bottom - 1]
         above = [line for line in own if line.bottom <= rule.top + 1]
@@ -196,9 +199,15 @@ def _opens_with_label(line: Line, body_size: float, expected: set[str]) -> bool:
         and line_kind(line, body_size, bold_body=False) != "heading"
 
 
-def _ruled_table(rule: Rule, rules: list[Rule]) -> bool:
-    """Rules of one table share their left and right ends; a footnote separator stands alone."""
-    return any(other is not rule and abs(other.x0 - rule.x0) < 2 and abs(other.x1 - rule.x1) < 2 for other in rules)
+def _ends(rule: Rule) -> tuple[int, int]:
+    return round(rule.x0 / RULE_END_TOLERANCE), round(rule.x1 / RULE_END_TOLERANCE)
+
+
+def _shared_ends(rules: list[Rule]) -> set[tuple[int, int]]:
+    """The ends several rules share: rules of one table share them, a footnote separator stands alone.
+    Counted once per page, since a chart can draw thousands of rules."""
+    counts = Counter(map(_ends, rules))
+    return {ends for ends, count in counts.items() if count > 1}
 
 
 def _titles(heading: Line, line: Line, body_size: float) -> bool:
