@@ -3,7 +3,7 @@
 ``write_report(out_dir)`` writes ``out_dir/report.html``: documents processed and failed
 (by reason), a country × claim heatmap (which countries stand behind each footnoted
 claim), figures over time by subject, and the most frequent organisations.  Charts are
-plotly figures; plotly.js is embedded once, inline, so the file needs no network.
+static inline SVG (``svg.py``, ``lineage_chart.py``), each with its data as a table: no script, no network.
 Review decisions are applied first (rejected rows left out, corrections used), so the
 charts show what reviewers signed off.  Tables a run did not produce (the entity tables
 without ``--nlp``) give a short note instead of a chart.
@@ -19,11 +19,13 @@ import pandas as pd
 
 from pipeline.store import read_table
 
+from .lineage_chart import svg_chart
+from .svg import bar_chart, figure, heatmap
+
 REPORT_NAME = "report.html"
 MAX_CLAIMS = 80  # rows of the heatmap; more would be unreadable
 MAX_SUBJECTS = 8  # lines per figures chart
 TOP_ORGANISATIONS = 20
-CHART_CONFIG = {"displaylogo": False, "responsive": True}
 
 
 def write_report(out_dir: Path, path: Path | None = None, doc_types: list[str] | None = None) -> Path:
@@ -67,8 +69,6 @@ def render_report(out_dir: Path, app_link: str | None = None, doc_types: list[st
 # --- sections ----------------------------------------------------------------------------------------------
 
 def _documents_section(documents: pd.DataFrame) -> str:
-    import plotly.graph_objects as go
-
     if not len(documents):
         return _section("Documents", "<p>No documents: this folder has no run yet.</p>")
     statuses = documents["status"].fillna("unknown").value_counts()
@@ -78,16 +78,16 @@ def _documents_section(documents: pd.DataFrame) -> str:
              f"<b>{int(failed.sum())}</b> failed.</p>")
     by_type = documents["content_type"].fillna("unknown").value_counts()
     facts += "<p>By type: " + ", ".join(f"{_esc(t)} {n}" for t, n in by_type.items()) + ".</p>"
-    chart = go.Figure(go.Bar(x=[str(s) for s in statuses.index], y=statuses.values.tolist(),
-                             marker_color=["#2f7d32" if s == "ok" else "#c62828" for s in statuses.index]))
-    chart.update_layout(title="Documents by status", xaxis_title="status", yaxis_title="documents")
+    labels, counts = [str(s) for s in statuses.index], [int(n) for n in statuses.values]
+    svg = bar_chart(labels, counts, "documents", ["#2f7d32" if s == "ok" else "#c62828" for s in labels])
+    chart = figure("chart-documents", "Documents by status", svg, ["status", "documents"], list(zip(labels, counts)))
     failures = documents[documents["status"] != "ok"]
     table = ""
     if len(failures):
         rows = "".join(f"<tr><td>{_esc(r.source)}</td><td>{_esc(r.status)}</td><td>{_esc(r.error)}</td></tr>"
                        for r in failures.itertuples())
         table = f"<table><tr><th>source</th><th>reason</th><th>error</th></tr>{rows}</table>"
-    return _section("Documents", facts + _chart(chart, "chart-documents", 320) + table)
+    return _section("Documents", facts + chart + table)
 
 
 def claim_country_matrix(claims: pd.DataFrame | None) -> pd.DataFrame:
@@ -126,8 +126,6 @@ def _check_summary(claims) -> str:
 
 
 def _claims_section(claims, documents: pd.DataFrame) -> str:
-    import plotly.graph_objects as go
-
     title = "Countries behind the claims"
     matrix = claim_country_matrix(claims)
     if not len(matrix):
@@ -144,18 +142,15 @@ def _claims_section(claims, documents: pd.DataFrame) -> str:
         flag = "≠ " if claim.get("check") == "disagree" else ""
         labels.append(f"{flag}{_short(titles.get(key[0], key[0]), 28)} · fn {claim['footnote']} · {number}")
         hover.append(_short(f"{claim.get('anchor') or ''} — {claim.get('sentence') or ''}", 160))
-    heatmap = go.Heatmap(z=matrix.values.tolist(), x=list(matrix.columns), y=labels,
-                         customdata=[[text] * len(matrix.columns) for text in hover],
-                         hovertemplate="%{y}<br>%{x}: %{z}<br>%{customdata}<extra></extra>",
-                         colorscale=[[0, "#f4f6f8"], [1, "#1f5fa8"]], showscale=False, xgap=1, ygap=1)
-    chart = go.Figure(heatmap)
-    chart.update_layout(title="Country × claim (1: the claim's footnote lists the country; ≠: stated count disagrees)",
-                        xaxis={"side": "top", "tickangle": 0}, yaxis={"autorange": "reversed"},
-                        margin={"l": 320, "t": 90})
+    svg = heatmap(labels, [str(c) for c in matrix.columns], matrix.values.tolist(), hover)
+    listed = [[label, ", ".join(str(c) for c, v in zip(matrix.columns, row) if v)]
+              for label, row in zip(labels, matrix.values.tolist())]
+    chart = figure("chart-claims", "Country × claim (filled: the claim's footnote lists the country; "
+                   "≠: stated count disagrees)", svg, ["claim", "countries"], listed)
     per_country = matrix.sum().astype(int)
     top = ", ".join(f"{_esc(code)} {n}" for code, n in per_country.head(10).items())
     facts = _check_summary(claims) + f"<p>{len(matrix)} claims list {matrix.shape[1]} countries; most often: {top}.</p>"
-    return _section(title, facts + note + _chart(chart, "chart-claims", 160 + 22 * len(matrix)))
+    return _section(title, facts + note + chart)
 
 
 def figures_over_time(figures: pd.DataFrame | None) -> pd.DataFrame:
@@ -173,8 +168,6 @@ def figures_over_time(figures: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def _figures_section(figures) -> str:
-    import plotly.graph_objects as go
-
     title = "Figures over time by subject"
     if figures is None:
         return _section(title, "<p>No figures table: run with the NLP stage (<code>thb run --nlp</code>).</p>")
@@ -184,23 +177,17 @@ def _figures_section(figures) -> str:
     charts = []
     for unit, group in points.groupby("unit", sort=True):
         subjects = group["subject"].value_counts().head(MAX_SUBJECTS).index
-        chart = go.Figure()
-        for subject in subjects:
-            line = group[group["subject"] == subject]
-            chart.add_trace(go.Scatter(
-                x=line["year"].tolist(), y=line["value"].tolist(), name=_short(subject, 40), mode="lines+markers",
-                customdata=[[m, d, _short(s or "", 140)] for m, d, s in zip(line["mention"], line["doc_id"], line["sentence"])],
-                hovertemplate="%{x}: %{customdata[0]}<br>%{customdata[1]}<br>%{customdata[2]}<extra>%{fullData.name}</extra>"))
-        chart.update_layout(title=f"{unit}: the {len(subjects)} subjects stated most often", xaxis_title="year",
-                            yaxis_title=unit, xaxis={"dtick": 1})
-        charts.append(_chart(chart, f"chart-figures-{unit}", 380))
+        lines = [(_short(subject, 40), [(str(y), float(v)) for y, v in
+                  zip(group.loc[group["subject"] == subject, "year"], group.loc[group["subject"] == subject, "value"])])
+                 for subject in subjects]
+        rows = [[name, year, f"{value:g}"] for name, points in lines for year, value in points]
+        charts.append(figure(f"chart-figures-{unit}", f"{unit}: the {len(subjects)} subjects stated most often",
+                             svg_chart(lines, str(unit)), ["subject", "year", unit], rows))
     facts = f"<p>{len(points)} figures with a subject and a year ({points['subject'].nunique()} subjects).</p>"
     return _section(title, facts + "".join(charts))
 
 
 def _organisations_section(organisations) -> str:
-    import plotly.graph_objects as go
-
     title = "Most frequent organisations"
     if organisations is None:
         return _section(title, "<p>No organisations table: run with the NLP stage (<code>thb run --nlp</code>).</p>")
@@ -210,13 +197,11 @@ def _organisations_section(organisations) -> str:
     counts = (organisations.assign(_name=names).groupby("_name")
               .agg(mentions=("doc_id", "size"), documents=("doc_id", "nunique"))
               .sort_values(["mentions", "documents"], ascending=False).head(TOP_ORGANISATIONS))
-    chart = go.Figure(go.Bar(x=counts["mentions"].tolist(), y=[_short(n, 60) for n in counts.index], orientation="h",
-                             customdata=counts["documents"].tolist(),
-                             hovertemplate="%{y}: %{x} mentions in %{customdata} document(s)<extra></extra>"))
-    chart.update_layout(title=f"The {len(counts)} organisations named most often", xaxis_title="mentions",
-                        xaxis={"dtick": max(1, int(counts["mentions"].max()) // 8)},  # whole mentions only
-                        yaxis={"autorange": "reversed"}, margin={"l": 320})
-    return _section(title, _chart(chart, "chart-organisations", 140 + 24 * len(counts)))
+    names = [_short(n, 60) for n in counts.index]
+    svg = bar_chart(names, counts["mentions"].tolist(), "mentions")
+    rows = [[n, m, d] for n, m, d in zip(names, counts["mentions"], counts["documents"])]
+    return _section(title, figure("chart-organisations", f"The {len(counts)} organisations named most often", svg,
+                                  ["organisation", "mentions", "documents"], rows))
 
 
 # --- HTML ----------------------------------------------------------------------------------------------------
@@ -230,14 +215,6 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _chart(figure, div_id: str, height: int) -> str:
-    import plotly.io as pio
-
-    figure.update_layout(template="plotly_white", height=height)
-    return pio.to_html(figure, full_html=False, include_plotlyjs=False, div_id=div_id, config=CHART_CONFIG,
-                       default_height=f"{height}px")
-
-
 def _section(title: str, body: str) -> str:
     return f"<section><h2>{_esc(title)}</h2>{body}</section>"
 
@@ -246,19 +223,15 @@ _STYLE = """
 body { font: 15px/1.45 system-ui, sans-serif; margin: 0 auto; max-width: 1200px; padding: 1rem 1.5rem 3rem; color: #1b1b1b; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-top: 2.5rem; border-bottom: 1px solid #ddd; }
 table { border-collapse: collapse; font-size: .9rem; } td, th { border: 1px solid #ddd; padding: .25rem .5rem; text-align: left; vertical-align: top; }
-.muted { color: #666; }
+.muted { color: #666; } figure.chart { margin: 1rem 0; } figcaption { font-weight: 600; } svg { max-width: 100%; height: auto; }
 """
 
 
 def _page(out_dir: Path, sections: list[str], review_note: str, app_link: str | None) -> str:
-    import plotly.offline
-
     generated = datetime.now(timezone.utc).isoformat(timespec="seconds")
     back = f' · <a href="{_esc(app_link)}">review app</a>' if app_link else ""
-    # '</script' cannot occur in plotly.js, but the check keeps the inline embedding honest
-    plotly_js = plotly.offline.get_plotlyjs().replace("</script", "<\\/script")
     return (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>thb run report</title><style>{_STYLE}</style><script>{plotly_js}</script></head><body>"
+            f"<title>thb run report</title><style>{_STYLE}</style></head><body>"
             f"<h1>Run report</h1><p class=\"muted\">Tables in {_esc(out_dir)} · generated {generated} · "
             f"{_esc(review_note)}{back}</p>{''.join(sections)}</body></html>")

@@ -63,7 +63,7 @@ class Guard(BaseHTTPMiddleware):
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-# The report carries plotly.js inline; its text is escaped into JSON by plotly and into HTML by us.
+# The report is static HTML with inline SVG charts; document text in it is HTML-escaped.
 REPORT_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
               "img-src data: blob:; font-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 
