@@ -149,9 +149,14 @@ def test_report_renders_offline(browser, ingested, tmp_path):
     requested = []
     page.on("request", lambda request: requested.append(request.url))
     page.goto(path.as_uri())
-    page.wait_for_selector("#chart-claims .main-svg")
-    assert page.locator("#chart-documents .main-svg").count() >= 1
-    assert page.locator("#chart-claims .hm, #chart-claims image").count() >= 1  # the heatmap was drawn
+    page.wait_for_load_state("load")
+    charts = page.locator("figure.chart")
+    assert charts.count() >= 2
+    for index in range(charts.count()):  # every chart's SVG is there, laid out, and draws marks
+        chart = charts.nth(index)
+        box = chart.locator("svg").first.bounding_box()
+        assert box and box["width"] > 0 and box["height"] > 0, chart.get_attribute("id")
+        assert chart.locator("svg rect, svg circle").count() >= 1, chart.get_attribute("id")
     assert all(url.startswith(("file:", "data:", "blob:")) for url in requested), requested
 
 
