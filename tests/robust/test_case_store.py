@@ -1,6 +1,7 @@
 """Fault suite, storage and paths (reliability plan §2, cases 29, 30, 32, 34).
 
-Cases 27 and 28 (kill -9 at random points) belong to bench/crash_trials.py, not yet written.
+Cases 27 and 28 (kill -9 at random points) are bench/crash_trials.py; here only the stale lock a
+killed run leaves behind.
 """
 
 from __future__ import annotations
@@ -80,6 +81,19 @@ def test_case30_a_second_run_on_one_output_folder_is_refused_with_the_holders_pi
     assert f"in use by pid {holder.pid}" in " ".join(refused.output.split())
     assert sorted(p.name for p in out.iterdir()) == [".thb.lock"]  # nothing written
     assert cli_run(out, tmp_path / "raw").exit_code == 0
+
+
+def test_case27_a_lock_file_left_by_a_dead_pid_does_not_block_the_next_run(tmp_path):
+    out = tmp_path / "extracted"
+    dead = subprocess.Popen([sys.executable, "-c", "pass"], env=CHILD_ENV)
+    dead.wait()
+    out.mkdir()
+    (out / ".thb.lock").write_text(f"{dead.pid}\n")  # what a kill -9 leaves: the pid, no holder
+    result = cli_run(out, tmp_path / "raw")
+    assert result.exit_code == 0, result.output
+    assert "in use" not in result.output
+    assert (out / ".thb.lock").read_text().strip() != str(dead.pid)
+    assert len(pd.read_parquet(parquet_path(out, "documents"))) == len(sample_files())
 
 
 def test_case32_a_rerun_with_no_changes_adds_no_rows(tmp_path, monkeypatch):
