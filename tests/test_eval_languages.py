@@ -159,6 +159,25 @@ TRAFILATURA = {
 }
 
 
+# Three more pages of the same set, annotated by hand after the rules above and before the changes scored
+# with them (held out: see floors_nlp.toml).  Not organisations: an event ("Summit of the Americas"), a
+# time zone, site chrome ("Submit News", "The Londoner"), a platform, a party used as an adjective.
+TRAFILATURA_HELD_OUT = {
+    "breakingbelizenews.com-paho.html": {
+        "orgs": ["Pan American Health Organization", "PAHO", "PAHO", "BreakingBelizeNews.com", "Breaking Belize News"],
+        "persons": ["Aaron Humes", "Carissa F. Etienne", "Etienne"],
+    },
+    "ticotimes.net-migration.html": {
+        "orgs": [],
+        "persons": ["Antony Blinken", "Blinken", "Joe Biden"],
+    },
+    "standard.co.uk.caribbean.html": {
+        "orgs": ["Scottish Government", "Joint Biosecurity Centre", "European Centre for Disease Prevention and Control",
+                 "UK Government", "Commons"],
+        "persons": ["Grant Shapps", "Shapps", "Humza Yousaf", "Chris Grayling", "Grayling"],
+    },
+}
+
 # --- scoring --------------------------------------------------------------------------------------------
 
 def fixture_documents():
@@ -208,7 +227,12 @@ def trafilatura_scores(model: str | None) -> dict[str, float]:
     return real_page_scores(shared_path("corpus", "html", "trafilatura_eval"), TRAFILATURA, model)
 
 
-REAL_PAGES = {"europarl": europarl_scores, "trafilatura": trafilatura_scores}
+def trafilatura_held_out_scores(model: str | None) -> dict[str, float]:
+    return real_page_scores(shared_path("corpus", "html", "trafilatura_eval"), TRAFILATURA_HELD_OUT, model)
+
+
+REAL_PAGES = {"europarl": europarl_scores, "trafilatura": trafilatura_scores,
+              "trafilatura_held_out": trafilatura_held_out_scores}
 
 
 def real_page_scores(folder, pages: dict, model: str | None) -> dict[str, float]:
@@ -243,7 +267,7 @@ def test_french_fixture_with_model():
 
 
 @pytest.mark.shared
-@pytest.mark.parametrize("pages", ["europarl", "trafilatura"])
+@pytest.mark.parametrize("pages", ["europarl", "trafilatura", "trafilatura_held_out"])
 def test_real_pages_rules_only(pages):
     check_floors(f"{pages}_blank", REAL_PAGES[pages](None))
 
@@ -251,6 +275,6 @@ def test_real_pages_rules_only(pages):
 @pytest.mark.shared
 @pytest.mark.model
 @needs_english_model
-@pytest.mark.parametrize("pages", ["europarl", "trafilatura"])
+@pytest.mark.parametrize("pages", ["europarl", "trafilatura", "trafilatura_held_out"])
 def test_real_pages_with_model(pages):
     check_floors(f"{pages}_model", REAL_PAGES[pages](DEFAULT_MODEL))

@@ -190,10 +190,13 @@ def next_block_role(block: Block | None) -> str | None:
 
 _NOT_ORG_HEADS = frozenset("""countries states nationals citizens members strategy directive regulation decision
     charter convention report study act treaty statute protocol agenda plan agencies organisations organizations
-    institutions authorities bodies partners stakeholders ministries services networks platforms""".split())
+    institutions authorities bodies partners stakeholders ministries services networks platforms
+    summit summits conference conferences olympics games festival""".split())  # events, not bodies
+_EVENT_WORDS = frozenset("summit conference festival".split())
 _ABSTRACT_HEADS = frozenset("rights freedoms liberties values principles".split())
 _NOT_ORGS = frozenset("""NGO NGOs CSO CSOs THB EU MS NCP MoU MoUs COVID SDG SDGs GDP ICT AI CEO UAM ELI CELEX OJ ISBN
-    DOI URL PDF HTML MEP MEPs Twitter Facebook Instagram WhatsApp LinkedIn YouTube TikTok Telegram""".split())
+    DOI URL PDF HTML MEP MEPs Twitter Facebook Instagram WhatsApp LinkedIn YouTube TikTok Telegram
+    UTC GMT BST CET CEST EET EEST CST CDT EST EDT PST PDT MST MDT""".split())  # time zones after a clock time
 # EU budget programmes are named like bodies ("European Social Fund Plus") but are not organisations.
 _EU_FUND = re.compile(r"^(?:European|EU)\b.*\bFunds?\b|^(?:ERDF|ESF\+?|EAFRD|EAGF|AMIF|ISF|BMVI|EMFAF|JTF|EGF|RRF|CERV)$")
 # A person's name glued to the next line's title ("Hana RAISSIPress Officer") in a contacts list.
@@ -273,6 +276,8 @@ def _plausible_org(text: str, place_names: frozenset[str]) -> bool:
         return False
     if lowered[0] in NUMBER_WORDS or text[0].isdigit() or lowered[-1] in _NOT_ORG_HEADS:
         return False
+    if len(lowered) > 2 and lowered[0] in _EVENT_WORDS and lowered[1] == "of":
+        return False  # "Summit of the Americas": an event named after its place
     if any(w in ("directive", "regulation", "strategy", "charter", "convention") for w in lowered):
         return False
     has_org_word = any(w in _ORG_WORDS for w in lowered)
