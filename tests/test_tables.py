@@ -53,3 +53,11 @@ def test_a_failed_write_leaves_the_previous_tables_readable(tmp_path, monkeypatc
         assert db.execute("SELECT doc_id, status FROM documents").fetchall() == [("a", "ok")]
     assert tables.read_table(tmp_path, "documents")[["doc_id", "status"]].values.tolist() == [["a", "ok"]]
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_write_leaves_no_staged_file_behind(tmp_path):
+    # the derived tables are staged twice (merged rows, then rebuilt): the first staging must not linger
+    tables.write_tables(tmp_path, {"documents": [_doc("a")]}, {"a"})
+    tables.write_tables(tmp_path, {"documents": [_doc("b")]}, {"b"})
+    assert not list(tmp_path.glob(".*.tmp"))
+    assert sorted(tables.read_table(tmp_path, "documents")["doc_id"]) == ["a", "b"]

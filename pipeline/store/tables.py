@@ -78,37 +78,78 @@ def write_tables(out_dir: Path | str, rows_by_table: Mapping[str, Iterable[Mappi
 
     Per-document tables keep the rows of documents not in ``processed_docs``; a table
     that is not per document is replaced by the rows given, or kept when none are.
+    Tables are merged and staged one at a time (Parquet and the staged database), and each
+    frame is dropped once staged: the derived tables and exports read back the staged files
+    they need, so memory holds one table's frame at a time, not all of them.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    frames: dict[str, pd.DataFrame] = {}
-    for name, table in TABLES.items():
-        new = to_frame(table, rows_by_table.get(name, []))
-        old = read_table(out_dir, name)
-        if table.per_document:
-            frames[name] = merge_rows(old, new, processed_docs)
-        else:
-            frames[name] = new if name in rows_by_table else old
-        frames[name] = typed(table, frames[name])
-    for name, rows in derived_tables(frames).items():
-        frames[name] = typed(TABLES[name], to_frame(TABLES[name], rows))
-    # Every file is written in full before any is renamed, so the tables change together.
     staged: list[tuple[Path, Path]] = []
+    counts: dict[str, int] = {}
     try:
-        for name, frame in frames.items():
-            staged.append((_staged_parquet(frame, parquet_path(out_dir, name)), parquet_path(out_dir, name)))
-        for file_name, derive in EXPORTS.items():
-            staged.append((_staged_csv(derive(frames), out_dir / file_name), out_dir / file_name))
-        # last, so that review decisions copied from the old database are as fresh as can be at the rename
-        staged.append((_staged_sqlite(frames, out_dir / SQLITE_NAME), out_dir / SQLITE_NAME))
+        with _staged_database(out_dir / SQLITE_NAME) as (db, db_tmp):
+            for name, table in TABLES.items():
+                frame = typed(table, _merged(out_dir, table, rows_by_table, processed_docs))
+                staged.append(_stage_table(db, table, frame, out_dir))
+                counts[name] = len(frame)
+                del frame
+            frames = StagedFrames({target.stem: tmp for tmp, target in staged})
+            for name, rows in derived_tables(frames).items():
+                frame = typed(TABLES[name], to_frame(TABLES[name], rows))
+                # a derived table is rebuilt over every document: its merged rows staged above are replaced
+                db.execute(f'DROP TABLE "{name}"')
+                frames.paths.pop(name).unlink()
+                staged = [pair for pair in staged if pair[1].stem != name] + [_stage_table(db, TABLES[name], frame, out_dir)]
+                frames.paths[name] = staged[-1][0]
+                counts[name] = len(frame)
+            for file_name, derive in EXPORTS.items():
+                staged.append((_staged_csv(derive(frames), out_dir / file_name), out_dir / file_name))
+        # the database last, so that review decisions copied from the old database are as fresh as can be at the rename
+        staged.append((db_tmp, out_dir / SQLITE_NAME))
         staged.append(staged_metadata(out_dir, Path(SQLITE_NAME).stem))
     except BaseException:
         for tmp, _target in staged:
             tmp.unlink(missing_ok=True)
         raise
+    # Every file is written in full before any is renamed, so the tables change together.
     for tmp, target in staged:
         os.replace(tmp, target)
-    return {name: len(frame) for name, frame in frames.items()}
+    return counts
+
+
+def _merged(out_dir: Path, table: Table, rows_by_table: Mapping[str, Iterable[Mapping]],
+            processed_docs: set[str]) -> pd.DataFrame:
+    new = to_frame(table, rows_by_table.get(table.name, []))
+    old = read_table(out_dir, table.name)
+    if table.per_document:
+        return merge_rows(old, new, processed_docs)
+    return new if table.name in rows_by_table else old
+
+
+class StagedFrames(Mapping):
+    """The staged tables by name, each read back from its staged Parquet file when asked for."""
+
+    def __init__(self, paths: dict[str, Path]) -> None:
+        self.paths = paths
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return pd.read_parquet(self.paths[name])
+
+    def __iter__(self):
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+
+def _stage_table(db: sqlite3.Connection, table: Table, frame: pd.DataFrame, out_dir: Path) -> tuple[Path, Path]:
+    """The frame written to a staged Parquet file and into the staged database."""
+    target = parquet_path(out_dir, table.name)
+    with _removed_on_error(_staged_parquet(frame, target)) as tmp:
+        _write_sqlite_table(db, table, frame)
+        for statement in index_statements(table):
+            db.execute(statement)
+    return tmp, target
 
 
 def _temp_path(target: Path) -> Path:
@@ -138,18 +179,15 @@ def _staged_csv(frame: pd.DataFrame, target: Path) -> Path:
     return tmp
 
 
-def _staged_sqlite(frames: Mapping[str, pd.DataFrame], target: Path) -> Path:
-    """Build the database beside the old one, carrying over tables we do not own."""
+@contextmanager
+def _staged_database(target: Path) -> Iterator[tuple[sqlite3.Connection, Path]]:
+    """A database built beside the old one; at the end the tables we do not own are carried over."""
     with _removed_on_error(_temp_path(target)) as tmp:
         with closing(sqlite3.connect(tmp)) as db:
-            for name, frame in frames.items():
-                _write_sqlite_table(db, TABLES[name], frame)
-                for statement in index_statements(TABLES[name]):
-                    db.execute(statement)
+            yield db, tmp
             if target.exists():
-                _copy_foreign_tables(db, target, set(frames))
+                _copy_foreign_tables(db, target, set(TABLES))
             db.commit()
-    return tmp
 
 
 def _copy_foreign_tables(db: sqlite3.Connection, old_path: Path, owned: set[str]) -> None:
