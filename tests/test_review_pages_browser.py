@@ -34,6 +34,9 @@ def test_a_pdf_claim_seen_on_its_page_and_accepted_with_the_keyboard(browser, ap
         assert box and box["width"] > 0 and box["height"] > 0, role
     marker, span = (page.locator(f"rect.region-{r}").first.bounding_box() for r in ("marker", "span"))
     assert span["x"] <= marker["x"] and marker["x"] + marker["width"] <= span["x"] + span["width"] + 1
+    viewport = page.viewport_size  # the row's box is on screen beside the row, without scrolling the window
+    assert 0 <= span["y"] and span["y"] + span["height"] <= viewport["height"], span
+    assert span["x"] > page.locator(".region-row").bounding_box()["x"] + 200
 
     page.keyboard.press("a")
     page.wait_for_url(f"**/region/claims/{key}#row-{key}")

@@ -33,7 +33,16 @@
     var all = rows();
     for (var i = 0; i < all.length; i++) { if (all[i].id === hash) { focus(i); } }
     if (current < 0 && all.length === 1) { focus(0); }
+    showRowOnPage();
   });
+  // The page image scrolls inside its frame so that the row's box is in view without scrolling the window.
+  function showRowOnPage() {
+    var frame = document.querySelector(".region-layout .page-image");
+    var box = frame && frame.querySelector("rect.region-span, rect.region-footnote");
+    if (!box) { return; }
+    var offset = box.getBoundingClientRect().top - frame.getBoundingClientRect().top;
+    frame.scrollTop = Math.max(0, frame.scrollTop + offset - 48);
+  }
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey) { return; }
     var tag = (event.target.tagName || "").toLowerCase();
