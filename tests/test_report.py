@@ -164,3 +164,11 @@ def test_the_report_can_be_limited_to_a_publication_type(out_dir):
     page = write_report(out_dir, doc_types=[chosen]).read_text(encoding="utf-8")
     assert f"<b>{len(wanted)}</b> documents processed" in page
     assert len(wanted) < len(documents) and "truncated.pdf" not in page  # the failed input has no type
+
+
+def test_chart_axes_end_on_round_numbers_with_round_ticks():
+    from pipeline.review.lineage_chart import nice_axis, tick_label
+    for value, (top, steps) in {11102.3: (15000, 3), 12.1: (15, 3), 8: (8, 4), 63.1: (80, 4), 0: (1, 5)}.items():
+        assert nice_axis(value) == (top, steps)
+        assert nice_axis(value)[0] >= value
+    assert [tick_label(15000 * i / 3) for i in range(4)] == ["0", "5,000", "10,000", "15,000"]

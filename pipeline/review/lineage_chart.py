@@ -7,12 +7,15 @@ publications, and a table of the countries added and dropped.
 
 from __future__ import annotations
 
+import math
 from html import escape
 
 import pandas as pd
 
 MAX_SERIES = 12
-WIDTH, HEIGHT, MARGIN = 760, 300, 48
+WIDTH, HEIGHT, MARGIN = 760, 300, 60
+# axis tops (times a power of ten) and their number of steps: every tick a round number
+AXIS_STEPS = ((1, 5), (1.5, 3), (2, 4), (3, 3), (4, 4), (5, 5), (6, 3), (8, 4), (10, 5))
 COLOURS = ("#1f6feb", "#d1242f", "#1a7f37", "#bf8700", "#8250df", "#0a7ea4", "#cf222e", "#57606a")
 
 
@@ -36,10 +39,28 @@ def lineage_series(lineage: pd.DataFrame, kind: str) -> list[tuple[str, list[tup
     return series[:MAX_SERIES]
 
 
+def nice_axis(value: float) -> tuple[float, int]:
+    """The axis top (a round multiple of a power of ten, at or above ``value``) and how many equal steps divide it,
+    so every tick is a round number a reader can read off."""
+    if value <= 0:
+        return 1.0, 5
+    power = 10 ** math.floor(math.log10(value))
+    return next((round(step * power, 12), steps) for step, steps in AXIS_STEPS if step * power >= value)
+
+
+def tick_label(value: float) -> str:
+    """1,200 rather than 1200.0; 2.5 stays 2.5."""
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
+
+
+def _short(subject: str, limit: int = 26) -> str:
+    return subject if len(subject) <= limit else subject[:limit - 1].rstrip() + "…"
+
+
 def svg_chart(series: list[tuple[str, list[tuple[str, float]]]], y_label: str) -> str:
     dates = sorted({date for _subject, points in series for date, _value in points})
     values = [value for _subject, points in series for _date, value in points]
-    top = max(values) * 1.1 or 1.0
+    top, steps = nice_axis(max(values, default=0))
     plot_w, plot_h = WIDTH - 2 * MARGIN - 160, HEIGHT - 2 * MARGIN
 
     def x(date: str) -> float:
@@ -53,8 +74,11 @@ def svg_chart(series: list[tuple[str, list[tuple[str, float]]]], y_label: str) -
              f'<line x1="{MARGIN}" y1="{MARGIN + plot_h}" x2="{MARGIN + plot_w}" y2="{MARGIN + plot_h}" stroke="#999"/>',
              f'<line x1="{MARGIN}" y1="{MARGIN}" x2="{MARGIN}" y2="{MARGIN + plot_h}" stroke="#999"/>',
              f'<text x="4" y="{MARGIN - 12}">{escape(y_label)}</text>',
-             f'<text x="{MARGIN - 6}" y="{MARGIN + 4}" text-anchor="end">{top:g}</text>',
-             f'<text x="{MARGIN - 6}" y="{MARGIN + plot_h}" text-anchor="end">0</text>']
+             ]
+    for tick in (top * step / steps for step in range(steps + 1)):
+        parts += [f'<line x1="{MARGIN}" y1="{y(tick):.1f}" x2="{MARGIN + plot_w}" y2="{y(tick):.1f}" stroke="#eee"/>'
+                  if tick else "",
+                  f'<text x="{MARGIN - 6}" y="{y(tick) + 4:.1f}" text-anchor="end">{tick_label(tick)}</text>']
     parts += [f'<text x="{x(d):.1f}" y="{MARGIN + plot_h + 16}" text-anchor="middle">{escape(d)}</text>' for d in dates]
     for index, (subject, points) in enumerate(series):
         colour = COLOURS[index % len(COLOURS)]
@@ -64,7 +88,7 @@ def svg_chart(series: list[tuple[str, list[tuple[str, float]]]], y_label: str) -
         parts += [f'<circle cx="{x(d):.1f}" cy="{y(v):.1f}" r="3" fill="{colour}"><title>{escape(subject)}: '
                   f'{v:g} ({escape(d)})</title></circle>' for d, v in points]
         parts.append(f'<text x="{MARGIN + plot_w + 10}" y="{MARGIN + 14 * index + 4}" fill="{colour}">'
-                     f'{escape(subject[:28])}</text>')
+                     f'{escape(_short(subject))}<title>{escape(subject)}</title></text>')
     return "".join(parts) + "</svg>"
 
 
