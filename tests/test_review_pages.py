@@ -72,3 +72,12 @@ def test_the_table_links_each_row_to_its_page_and_unknown_rows_are_404(run):
     assert f'href="/region/claims/{key}"' in client.get("/table/claims?scope=all").text  # every marker, not only country-backed claims
     assert client.get("/region/claims/no-such-row").status_code == 404
     assert client.get("/page-image/no-such-doc/1.png").status_code == 404
+
+
+def test_a_pdf_claim_without_its_raw_store_says_why_there_is_no_image(run, tmp_path):
+    client = TestClient(create_app(run.out_dir, raw_dir=tmp_path / "elsewhere"), base_url=BASE)
+    key, _claim = claim_key(run.out_dir, "application/pdf")
+    page = client.get(f"/region/claims/{key}")
+    assert page.status_code == 200 and "<svg" not in page.text
+    assert "No page image" in page.text and "--raw" in page.text
+    assert 'class="snippet-span"' in page.text  # the text is shown instead

@@ -164,10 +164,14 @@ def page_routes(out_dir: Path, tables: TableCache, render: Callable, error: Call
                 _png, *size = rendered_page(raw_path(document), document["sha256"], page, out_dir / PAGES_DIR)
             except LookupError:  # a page that cannot be rendered: the text is shown instead
                 has_image = False
+        no_image = None
+        if not has_image and document.get("content_type") == "application/pdf":
+            no_image = ("The stored PDF is not in the raw store given to thb review (--raw)."
+                        if raw_path(document) is None else "This page could not be rendered.")
         spanned, notes = row_blocks(tables, name, row)
         previous, following = neighbours(frame, row_key)
         return render(request, "page.html", name=name, row=row, document=document, page=page, regions=regions,
-                      size=size, has_image=has_image, spanned=spanned, notes=notes, previous=previous,
+                      size=size, has_image=has_image, no_image=no_image, spanned=spanned, notes=notes, previous=previous,
                       following=following, columns=[c for c in row if not c.startswith("_") and c != "row_key"])
 
     def page_image(request: Request) -> Response:
