@@ -88,6 +88,8 @@ def mutate(data: bytes, kind: str, rng: random.Random) -> tuple[bytes, str]:
     """``data`` changed by one to three mutations; the bytes and what was done."""
     data, ops = bytearray(data or b" "), []
     for _ in range(rng.choice((1, 1, 2, 3))):
+        if not data:
+            break  # truncated to nothing: an empty file is an input too
         op = rng.choice(("flip", "bits", "truncate", "duplicate", "delete", "syntax"))
         size = len(data) or 1
         if op == "flip":
