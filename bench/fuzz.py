@@ -264,6 +264,7 @@ class Report:
     timeout: float
     wall_s: float
     failed_by_error_type: dict[str, int] = field(default_factory=dict)
+    slowest: list[str] = field(default_factory=list)  # "name seed-file ops status seconds", slowest first
 
 
 def campaign(seed: int, pdfs: int, html: int, work: Path, *, batch: int = 100, workers: int = 2,
@@ -303,7 +304,11 @@ def campaign(seed: int, pdfs: int, html: int, work: Path, *, batch: int = 100, w
         worker_rss_mb=total["worker_rss_mb"], parent_rss_mb=total["parent_rss_mb"], memory_mb=memory_mb,
         timeout=timeout, wall_s=round(time.monotonic() - started, 1),
         failed_by_error_type=dict(Counter(r["error_type"] for r in results.values()
-                                          if r["status"] != "ok" and r["error_type"]).most_common(8)))
+                                          if r["status"] != "ok" and r["error_type"]).most_common(8)),
+        slowest=[f"{m.name} (from {m.seed_file}, {m.ops}): {results[m.name]['status']} "
+                 f"{results[m.name]['seconds']:.1f} s" for m in sorted(
+                     (m for m in mutants if (results.get(m.name) or {}).get("seconds") is not None),
+                     key=lambda m: -results[m.name]["seconds"])[:5]])
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -328,6 +333,7 @@ def print_report(report: Report) -> None:
     s = report.seconds
     print(f"seconds per document in the workers ({s['measured']} measured): p50 {s['p50']}, p99 {s['p99']}, "
           f"max {round(s['max'], 2)} (timeout {report.timeout:g})")
+    print("slowest: " + "; ".join(report.slowest))
     print(f"peak RSS: extraction workers {report.worker_rss_mb} MB (cap {report.memory_mb} MB address space each); "
           f"batch parent {report.parent_rss_mb} MB")
 
