@@ -1,8 +1,18 @@
-"""The slow cases of the fault and bad-input suite (reliability plan §2), one table.
+"""The fault and bad-input suite (reliability plan §2): all 37 cases, one table.
 
-    python bench/robustness.py [--case NAME ...] [--timeout S] [--memory-mb MB]
+    python bench/robustness.py [--case N ...] [--timeout S] [--memory-mb MB] [--crash-trials K]
 
-Each case builds its hostile input in a temporary folder and runs the whole pipeline over
+Every case is proved by the tests named after it under tests/robust/ (``test_caseNN_…``, see
+bench/robust_cases.py for what else each case takes), run here with pytest in a fresh process per
+case, and, for the slow cases, by the runs below; case 27 also by K kill -9 trials of
+bench/crash_trials.py (default 3; ``--crash-trials 50`` for the full set).  A case passes when
+every one of its tests passed (none skipped, at least one ran) and every slow run ended ``ok``.
+The table ends with ``N/37 cases pass``; the exit status is 1 when any did not.  The status
+column is what the slow runs wrote, or else what the case's tests assert; peak RSS is the
+largest resident size among the case's processes (the pytest process included), time its wall
+time.
+
+Each slow run builds its hostile input in a temporary folder and runs the whole pipeline over
 it (``pipeline.run.ingest``, no Prefect) in a fresh process, with the output folder inside
 that temporary folder.  It prints, per case: the outcome (``ok``: the run finished, every
 input has a documents row with a status, and nothing was written outside the output
@@ -13,13 +23,14 @@ Cases: 03 a 200 MB HTML body without Content-Length (cap 20 MB); 17 a 10,000-pag
 18 a flate bomb (1 GB of content behind 1 MB); 20 a page of 100,000 vector paths; 22 HTML
 nested 100,000 deep and HTML with 1,000,000 elements; 23 5 M characters of text through
 the entity stage (gazetteer and rules, no statistical model).  The fast cases are tests
-under tests/robust/.
+under tests/robust/ as well.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import resource
 import subprocess
 import sys
@@ -31,8 +42,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "robust"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from pdfbytes import pdf_from_objects  # noqa: E402
+from robust_cases import CASES, Case  # noqa: E402
 
 MB = 1 << 20
 
@@ -144,33 +157,147 @@ def run_case(case: str, timeout_s: float, memory_mb: int) -> dict:
             "seconds": round(seconds, 1), "error": (errors[0][:90] if errors else "")}
 
 
-CASES = ["03-endless-body", "17-10000-pages", "18-flate-bomb", "20-vector-paths", "22-deep-html",
-         "22-million-elements", "23-5m-chars"]
+SLOW = ["03-endless-body", "17-10000-pages", "18-flate-bomb", "20-vector-paths", "22-deep-html",
+        "22-million-elements", "23-5m-chars"]
+TEST_NAME = re.compile(r"::test_case(\d{2}(?:_\d{2})*)")
 
 
-def main() -> None:
+def peak_rss_mb() -> int:
+    """The largest resident size of this process and of its waited-for children, in MB."""
+    return max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+               resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) // 1024
+
+
+def tests_by_case() -> dict[int, list[str]]:
+    """The tests under tests/robust/ by the case numbers in their names (test_case13_14_… proves 13 and 14)."""
+    listed = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+                             "tests/robust"], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    found: dict[int, list[str]] = {}
+    for line in listed.stdout.splitlines():
+        match = TEST_NAME.search(line)
+        if match:
+            test = line.split("[", 1)[0]
+            for number in map(int, match.group(1).split("_")):
+                if test not in found.setdefault(number, []):
+                    found[number].append(test)
+    return found
+
+
+def run_tests(tests: list[str]) -> dict:
+    """Run ``tests`` with pytest in this process; counts by outcome, peak RSS, time."""
+    import pytest
+
+    class Count:
+        def __init__(self) -> None:
+            self.outcomes: dict[str, int] = {}
+            self.failures: list[str] = []
+
+        def pytest_runtest_logreport(self, report) -> None:
+            if report.when == "call" or report.outcome != "passed":
+                outcome = "error" if report.when != "call" and report.outcome == "failed" else report.outcome
+                self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
+                if report.outcome == "failed":
+                    self.failures.append(report.nodeid.split("::")[-1])
+
+    count, started = Count(), time.monotonic()
+    pytest.main(["-q", "-p", "no:cacheprovider", "--no-header", *tests], plugins=[count])
+    return {"outcomes": count.outcomes, "failures": count.failures, "peak_rss_mb": peak_rss_mb(),
+            "seconds": round(time.monotonic() - started, 1)}
+
+
+def child(arguments: list[str], timeout_s: float) -> dict | None:
+    """Run this script with ``arguments`` in a fresh process; its last line as JSON, or None when it died."""
+    try:
+        done = subprocess.run([sys.executable, __file__, *arguments], capture_output=True, text=True, cwd=ROOT,
+                              timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        return None
+    try:
+        return json.loads(done.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        return None
+
+
+def crash_trials(trials: int) -> dict:
+    """bench/crash_trials.py over its default corpus: ok when every trial passed."""
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "crash_trials.py"), "--trials", str(trials)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=600 + 120 * trials)
+    summary = next((line for line in reversed(done.stdout.splitlines()) if line.startswith("trials ")), "no summary")
+    return {"ok": done.returncode == 0, "note": summary.split("; work folder")[0],
+            "seconds": time.monotonic() - started}
+
+
+def prove(case: Case, tests: list[str], args) -> dict:
+    """Run what proves ``case``; one row of the table."""
+    parts, problems, statuses, rss, seconds = [], [], [], 0, 0.0
+    selected = tests + list(case.extra)
+    if selected:
+        result = child(["--tests", *selected], timeout_s=900)
+        if result is None:
+            problems.append("pytest process died or hung")
+        else:
+            outcomes = result["outcomes"]
+            parts.append(f"{outcomes.get('passed', 0)} tests")
+            if result["failures"]:
+                problems.append("failed: " + ", ".join(result["failures"][:3]))
+            if outcomes.get("skipped"):
+                problems.append(f"{outcomes['skipped']} skipped")
+            if not outcomes.get("passed"):
+                problems.append("no test ran")
+            rss, seconds = max(rss, result["peak_rss_mb"]), seconds + result["seconds"]
+    for slow in case.slow:
+        row = child(["--child", slow, "--timeout", str(args.timeout), "--memory-mb", str(args.memory_mb)],
+                    timeout_s=args.timeout * 4 + 300)
+        parts.append(slow)
+        if row is None:
+            problems.append(f"{slow}: bench process died or hung")
+            continue
+        if row["outcome"] != "ok":
+            problems.append(f"{slow}: {row['outcome']}")
+        statuses.append(row["status"])
+        rss, seconds = max(rss, row["peak_rss_mb"]), seconds + row["seconds"]
+    if case.trials and args.crash_trials:
+        result = crash_trials(args.crash_trials)
+        parts.append(result["note"])
+        seconds += result["seconds"]
+        if not result["ok"]:
+            problems.append("crash trials failed")
+    if not parts:
+        problems.append("nothing proves this case")
+    return {"case": f"{case.number:02d} {case.title}", "outcome": "ok" if not problems else "FAIL",
+            "status": " | ".join(statuses) if statuses else case.status, "peak_rss_mb": rss,
+            "seconds": round(seconds, 1), "by": "; ".join(parts + problems)}
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--case", action="append", choices=CASES, help="run only these cases (repeatable)")
+    parser.add_argument("--case", type=int, action="append", help="run only these case numbers (repeatable)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds one document may take to parse")
     parser.add_argument("--memory-mb", type=int, default=1024, help="memory one parser process may use")
-    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--crash-trials", type=int, default=3, help="kill -9 trials for case 27 (0: its test only)")
+    parser.add_argument("--child", choices=SLOW, help=argparse.SUPPRESS)
+    parser.add_argument("--tests", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(run_case(args.child, args.timeout, args.memory_mb)))
-        return
-    print(f"{'case':<22} {'outcome':<8} {'status':<14} {'peak RSS MB':>11} {'time s':>7}  error")
-    for case in args.case or CASES:
-        child = subprocess.run([sys.executable, __file__, "--child", case, "--timeout", str(args.timeout),
-                                "--memory-mb", str(args.memory_mb)], capture_output=True, text=True,
-                               timeout=args.timeout * 4 + 300)
-        try:
-            row = json.loads(child.stdout.strip().splitlines()[-1])
-        except (IndexError, ValueError):
-            row = {"case": case, "outcome": f"bench process died ({child.returncode})", "status": "",
-                   "peak_rss_mb": 0, "seconds": 0, "error": child.stderr.strip()[-90:]}
-        print(f"{row['case']:<22} {row['outcome']:<8} {row['status']:<14} {row['peak_rss_mb']:>11} "
-              f"{row['seconds']:>7}  {row['error']}", flush=True)
+        return 0
+    if args.tests:
+        result = run_tests(args.tests)
+        print("\n" + json.dumps(result))
+        return 0
+    found = tests_by_case()
+    cases = [c for c in CASES if not args.case or c.number in args.case]
+    print(f"{'case':<52} {'outcome':<7} {'status':<30} {'peak RSS MB':>11} {'time s':>7}  proved by")
+    passed = 0
+    for case in cases:
+        row = prove(case, found.get(case.number, []), args)
+        passed += row["outcome"] == "ok"
+        print(f"{row['case'][:52]:<52} {row['outcome']:<7} {row['status'][:30]:<30} {row['peak_rss_mb']:>11} "
+              f"{row['seconds']:>7}  {row['by']}", flush=True)
+    print(f"{passed}/{len(cases)} cases pass")
+    return 0 if passed == len(cases) else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

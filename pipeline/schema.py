@@ -59,7 +59,7 @@ CORE_TABLES = [
             "sha256": "SHA-256 of the raw bytes; tells versions of one publication apart and names the raw file.",
             "n_pages": "Pages in a PDF; empty for other types.",
             "n_chars": "Characters of extracted text.",
-            "status": "'ok', or the failure reason: empty, unsupported_type, encrypted, broken, no_text, timeout, memory_limit (a parser needed more memory than THB_MEMORY_MB, as a compression bomb does), crashed, fetch_failed, too_large (over THB_MAX_BYTES), not_found (a path that does not exist), unreadable.",
+            "status": "'ok', or the failure reason: empty, unsupported_type, encrypted, broken, no_text, timeout, memory_limit (a parser needed more memory than THB_MEMORY_MB, as a compression bomb does), crashed, fetch_failed, too_large (over THB_MAX_BYTES, or a web page of more than 300,000 elements), not_found (a path that does not exist), unreadable.",
             "error": "A readable explanation when status is not 'ok': what failed and why, in plain words (an HTTP status with its reason, the limit that was passed).",
             "error_type": "For developers: the class of the library exception behind the failure (ReadTimeout, PDFSyntaxError, TypeError); empty when status is 'ok'.",
             "extracted_at": "UTC time of extraction (ISO 8601).",

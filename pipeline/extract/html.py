@@ -20,8 +20,9 @@ After extraction the placeholders (and Markdown-style ``[^3]``) become
 from __future__ import annotations
 
 import re
+from itertools import islice
 
-from pipeline.errors import BrokenDocument, NoText
+from pipeline.errors import BrokenDocument, NoText, TerminalError
 from .dates import parse_date
 from pipeline.model import Block, Extraction, Marker
 
@@ -37,6 +38,9 @@ _COMMENT_BODY = re.compile(r"^(?:comment-?(?:body|content|text)|comment__(?:body
 _CHROME = re.compile(r"^(?:cookie|consent|gdpr|share|sharing|social|related|newsletter|breadcrumbs?|subscribe|skip-?link)"
                      r"(?:$|[-_])", re.I)
 _KEEP = {"html", "body", "main", "article"}
+# A long report page has some 20,000 elements; a million make trafilatura run for many minutes, or fail at the
+# memory limit with lxml's "unknown error" (reliability plan §2, case 22), so a page over this is refused at once.
+MAX_ELEMENTS = 300_000
 
 
 def extract_html(data: bytes, *, url: str | None = None) -> Extraction:
@@ -46,6 +50,9 @@ def extract_html(data: bytes, *, url: str | None = None) -> Extraction:
     tree = trafilatura.load_html(data.replace(b"\x00", b""))  # libxml2 stops reading at a NUL byte
     if tree is None:
         raise BrokenDocument("the HTML could not be parsed")
+    if next(islice(tree.iter(), MAX_ELEMENTS, None), None) is not None:
+        raise TerminalError(f"the page has more than {MAX_ELEMENTS:,} elements, the most one web page may have "
+                            "(a page built to exhaust parsers?)", reason="too_large")
     language = _declared_language(tree)
     comments = take_comments(tree)
     footnotes = take_footnotes(tree)

@@ -73,7 +73,13 @@ def parse_feed(data: bytes, base_url: str = "") -> list[Discovered]:
     ensure_safe_xml(data)
     import feedparser
 
-    parsed = feedparser.parse(data, response_headers={"content-location": base_url} if base_url else None)
+    try:
+        parsed = feedparser.parse(data, response_headers={"content-location": base_url} if base_url else None)
+    except (ArithmeticError, LookupError, TypeError, ValueError) as error:
+        # feedparser raises instead of setting bozo on some malformed feeds (its issue #599; bench/fuzz.py found
+        # &#99999999999; and a non-UTF-8 encoding name): the same refusal as any other unreadable feed
+        raise TerminalError("not a readable RSS, Atom or JSON feed: the feed parser failed on it",
+                            reason="broken", error_type=type(error).__name__) from error
     found = []
     for entry in parsed.entries:
         link = entry.get("link") or next((l.get("href") for l in entry.get("links", []) if l.get("href")), None)

@@ -25,6 +25,7 @@ from .datasette import index_statements, staged_metadata
 from .lineage import derived_tables
 
 from .keys import row_keys
+from .recover import previous_database
 
 SQLITE_NAME = "thb.sqlite"
 
@@ -185,8 +186,9 @@ def _staged_database(target: Path) -> Iterator[tuple[sqlite3.Connection, Path]]:
     with _removed_on_error(_temp_path(target)) as tmp:
         with closing(sqlite3.connect(tmp)) as db:
             yield db, tmp
-            if target.exists():
-                _copy_foreign_tables(db, target, set(TABLES))
+            with previous_database(target, set(TABLES)) as previous:  # read through, or salvaged when damaged
+                if previous is not None:
+                    _copy_foreign_tables(db, previous, set(TABLES))
             db.commit()
 
 

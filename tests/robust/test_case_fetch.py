@@ -1,7 +1,8 @@
-"""Fault suite, fetching (reliability plan §2, cases 2-14) against servers on 127.0.0.1 only.
+"""Fault suite, fetching (reliability plan §2, cases 1-14) against servers on 127.0.0.1 only.
 
-Cases 1 (a dripping body: one deadline per URL across retries) and the slow-headers
-variant are issue 18's; so are refused feeds and sitemaps as fetches rows.
+The fetcher's deadline itself (dripping bodies, headers and redirect chains, one deadline per
+URL across retries) is tests/test_fetch_deadline.py; case 1 here is the same drip through a
+whole run.  Refused feeds and sitemaps as fetches rows are tests/test_discovery_refusals.py.
 """
 
 from __future__ import annotations
@@ -9,6 +10,9 @@ from __future__ import annotations
 import gzip
 import socket
 import ssl
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from werkzeug.wrappers import Response
@@ -26,6 +30,47 @@ def local_policy(httpserver, **changes) -> FetchPolicy:
     base = dict(allow_private=frozenset({f"{httpserver.host}:{httpserver.port}"}), min_interval_s=0,
                 backoff_s=0.01, deadline_s=5, retries=2, respect_robots=False)
     return FetchPolicy(**{**base, **changes})
+
+
+class Drip(BaseHTTPRequestHandler):
+    """/drip sends its headers, then one byte of body at a time for ever; any other path a short page."""
+
+    def do_GET(self):  # noqa: N802 (the http.server name)
+        if self.path == "/robots.txt":
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        if self.path != "/drip":
+            self.wfile.write(b"<html><body><article><p>" + b"Victims were identified in 2023. " * 10
+                             + b"</p></article></body></html>")
+            return
+        try:
+            while True:
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                time.sleep(0.2)
+        except OSError:
+            pass  # the client gave up, as it should
+
+    def log_message(self, *args):
+        pass
+
+
+def test_case01_a_dripping_server_costs_one_row_at_the_fetch_deadline(tmp_path, monkeypatch):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Drip)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        rows = run_isolated(tmp_path, monkeypatch, [base + "/drip", base + "/page.html"], fetch_timeout_s=2)
+    finally:
+        server.shutdown()
+        server.server_close()
+    drip, page = rows[base + "/drip"], rows[base + "/page.html"]
+    assert drip["status"] == "fetch_failed" and "deadline" in drip["error"], drip
+    assert page["status"] == "ok"  # the run went on after the deadline freed the fetch
 
 
 def test_case02_a_blackholed_address_times_out_on_connect_and_is_retryable():

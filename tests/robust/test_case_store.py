@@ -1,17 +1,26 @@
-"""Fault suite, storage and paths (reliability plan §2, cases 29, 30, 32, 34).
+"""Fault suite, storage and paths (reliability plan §2, cases 29, 30, 31, 32, 34).
 
-Cases 27 and 28 (kill -9 at random points) are bench/crash_trials.py; here only the stale lock a
-killed run leaves behind.
+Case 27 (kill -9 at random points) is bench/crash_trials.py; here only the stale lock a killed
+run leaves behind.  Case 28 (a damaged database) is test_case28_database.py.  Case 31 is
+written for Prefect's concurrency slots, which this project does not use: what a killed run
+holds here is the output folder's lock and its extraction workers, and what lets a re-run skip
+finished documents is the documents table (same SHA-256, status ok, same pipeline version).
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pandas as pd
+import psutil
+from reportlab.pdfgen.canvas import Canvas
 from werkzeug.wrappers import Response
 
 from pipeline.settings import SAMPLES_DIR
@@ -53,13 +62,13 @@ def test_case29_a_full_disk_fails_clearly_and_keeps_the_previous_tables(tmp_path
     assert len(pd.read_parquet(parquet_path(out, "blocks")))
 
 
-def cli_run(out: Path, raw: Path):
+def cli_run(out: Path, raw: Path, inputs: Path = SAMPLES_DIR):
     from typer.testing import CliRunner
 
     from pipeline.cli import app
 
     return CliRunner().invoke(app, ["run", "--no-prefect", "--no-nlp", "--out", str(out), "--raw", str(raw),
-                                    str(SAMPLES_DIR)])
+                                    str(inputs)])
 
 
 def test_case30_a_second_run_on_one_output_folder_is_refused_with_the_holders_pid(tmp_path):
@@ -94,6 +103,48 @@ def test_case27_a_lock_file_left_by_a_dead_pid_does_not_block_the_next_run(tmp_p
     assert "in use" not in result.output
     assert (out / ".thb.lock").read_text().strip() != str(dead.pid)
     assert len(pd.read_parquet(parquet_path(out, "documents"))) == len(sample_files())
+
+
+def long_report(path: Path, pages: int) -> None:
+    canvas = Canvas(str(path))
+    for page in range(pages):
+        for line in range(40):
+            canvas.drawString(72, 760 - 18 * line, f"Page {page + 1}, line {line + 1}: 7,155 victims registered in 2022.")
+        canvas.showPage()
+    canvas.save()
+
+
+def test_case31_a_run_killed_with_its_workers_alive_blocks_nothing_and_the_rerun_skips_finished_documents(tmp_path):
+    corpus, out, raw = tmp_path / "corpus", tmp_path / "extracted", tmp_path / "raw"
+    shutil.copytree(SAMPLES_DIR, corpus)
+    first = cli_run(out, raw, corpus)
+    assert first.exit_code == 0, first.output
+    long_report(corpus / "new-report.pdf", 150)  # a new document, long enough to be mid-extraction when killed
+    command = ["run", "--no-prefect", "--no-nlp", "--out", str(out), "--raw", str(raw), str(corpus)]
+    killed = subprocess.Popen([sys.executable, "-c", "import sys; from pipeline.cli import app; app(sys.argv[1:])",
+                               *command], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=CHILD_ENV)
+    workers: list[psutil.Process] = []
+    try:
+        deadline = time.monotonic() + 120  # only a bound against a hang: workers appear within seconds
+        while not workers and killed.poll() is None and time.monotonic() < deadline:
+            workers = psutil.Process(killed.pid).children(recursive=True)
+            time.sleep(0.05)
+        assert workers, "the run ended before its extraction workers started"
+        os.kill(killed.pid, signal.SIGKILL)  # the run only: its workers are orphaned, still alive
+        killed.wait()
+        rerun = cli_run(out, raw, corpus)
+    finally:
+        for worker in workers:
+            try:
+                worker.kill()
+            except psutil.NoSuchProcess:
+                pass
+    assert rerun.exit_code == 0, rerun.output
+    assert "in use" not in rerun.output
+    finished = len([p for p in SAMPLES_DIR.iterdir() if p.is_file()])
+    assert f"1 documents ok, 0 failed, {finished} unchanged" in " ".join(rerun.output.split())
+    documents = pd.read_parquet(parquet_path(out, "documents"))
+    assert len(documents) == finished + 1 and set(documents["status"]) == {"ok"}
 
 
 def test_case32_a_rerun_with_no_changes_adds_no_rows(tmp_path, monkeypatch):

@@ -1,12 +1,29 @@
-"""Fault suite, very long text (reliability plan §2, case 23): capped before spaCy, never a crash.
+"""Fault suite, huge pages and very long text (reliability plan §2, cases 22 and 23).
 
-The 5 M character run is in bench/robustness.py; this test stays just past spaCy's limit.
+The page of a million elements and the 5 M character run are in bench/robustness.py; these
+tests stay just past the element cap and spaCy's limit.
 """
 
 from __future__ import annotations
 
 from pipeline.entities import entity_tables
+from pipeline.extract.html import MAX_ELEMENTS
 from pipeline.model import Block, Extraction, assemble
+
+from runs import run_isolated
+
+
+def test_case22_a_page_of_too_many_elements_is_refused_as_too_large(tmp_path, monkeypatch):
+    paragraph = b"<p>Victims of trafficking were identified in 2023.</p>"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "wide.html").write_bytes(b"<html><body><article>" + paragraph * 50 + b"<br>" * MAX_ELEMENTS
+                                       + b"</article></body></html>")
+    (folder / "fine.html").write_bytes(b"<html><body><article>" + paragraph * 50 + b"</article></body></html>")
+    rows = run_isolated(tmp_path, monkeypatch, [str(folder / "wide.html"), str(folder / "fine.html")])
+    wide = rows[str(folder / "wide.html")]
+    assert wide["status"] == "too_large" and f"{MAX_ELEMENTS:,} elements" in wide["error"]
+    assert rows[str(folder / "fine.html")]["status"] == "ok"
 
 
 def test_case23_a_block_longer_than_spacy_allows_is_capped_not_fatal():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import warnings
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -57,7 +58,12 @@ def test_case24_xml_bombs_and_external_entities_are_refused_before_parsing(paylo
 
 JUNK_FEEDS = [b"<rss><channel><item><title>cut off", b"\xff\xfe<\x00r\x00s\x00s\x00>", b"<rss>" + bytes(range(256)),
               b'<?xml version="1.0" encoding="x-unknown"?><rss/>', b"<feed xmlns='http://www.w3.org/2005/Atom'><entry>"
-              b"<link href='javascript:alert(1)'/></entry></feed>", b"{\"items\": 3}", b"{not json"]
+              b"<link href='javascript:alert(1)'/></entry></feed>", b"{\"items\": 3}", b"{not json",
+              # found by bench/fuzz.py: feedparser raised OverflowError, ValueError and UnicodeDecodeError on these
+              b"<feed xmlns='http://www.w3.org/2005/Atom'><entry><title>&#99999999999;</title></entry></feed>",
+              b"<rss><channel><item><title>&#x110000;</title><link>https://example.org/a</link></item></channel></rss>",
+              b'<?xml version="1.0" encoding="\xa3x"?><rss/>']
+FUZZ_FINDINGS = sorted((Path(__file__).parent / "fixtures").glob("fuzz-*"))
 
 
 @pytest.mark.parametrize("data", JUNK_FEEDS)
@@ -68,6 +74,13 @@ def test_case25_a_junk_feed_gives_entries_or_a_domain_error(data):
         assert str(error)
     else:
         assert isinstance(entries, list)
+
+
+@pytest.mark.parametrize("path", FUZZ_FINDINGS, ids=[p.name for p in FUZZ_FINDINGS])
+def test_case21_25_feeds_the_fuzzer_found_are_refused_with_a_reason(path):
+    with pytest.raises(PipelineError) as caught:
+        parse_feed(path.read_bytes(), "https://example.org/feed")
+    assert caught.value.reason == "broken" and "feed parser failed" in str(caught.value)
 
 
 def test_case26_sitemap_bomb_is_capped_and_a_large_sitemap_stays_within_it():
