@@ -91,7 +91,7 @@ def extract_inputs(stored: list[StoredInput], settings: Settings, progress: Prog
 
 
 def extract_outcomes(latest: list[StoredInput], settings: Settings, progress: Progress,
-                      on_done: Callable[[str, object], None] | None = None) -> dict:
+                      on_done: Callable[[str, object], None] | None = None, keep: bool = True) -> dict:
     jobs = [ExtractJob(item.doc_id, item.path, item.content_type, item.url) for item in latest]
     done = 0
 
@@ -104,7 +104,7 @@ def extract_outcomes(latest: list[StoredInput], settings: Settings, progress: Pr
 
     with ExtractionPool(settings.workers, timeout_s=settings.timeout_s, memory_mb=settings.memory_mb,
                         pdf_engine=settings.pdf_engine) as pool:
-        return pool.run(jobs, on_done=advance)
+        return pool.run(jobs, on_done=advance, keep=keep)
 
 
 def processed_input(item: StoredInput, outcome) -> Processed:
@@ -233,8 +233,8 @@ def summarise(results: list[Processed], rows: dict[str, int], out_dir: Path, sta
 
 def ingest(sources: Iterable[str | Path] | None = None, settings: Settings | None = None,
            progress: Progress = no_progress) -> RunSummary:
-    """Run every stage without Prefect."""
-    from pipeline.store import write_tables
+    """Run every stage without Prefect, staging each batch's rows so that memory does not grow with the corpus."""
+    from pipeline.store import staging
 
     settings = settings or Settings()
     started = time.monotonic()
@@ -245,14 +245,22 @@ def ingest(sources: Iterable[str | Path] | None = None, settings: Settings | Non
         stored, unchanged = skip_unchanged(gathered.stored, settings)
     from .overlap import extract_and_parse
 
-    extracted, parsed = extract_and_parse(stored, settings, progress, stages)
-    results = extracted + gathered.failed
-    rows = document_rows(results)
-    rows["fetches"] = store.fetches()
-    extend_rows(rows, parsed)
-    with timed_stage(stages, "write"):
-        counts = write_tables(settings.out_dir, rows, {r.doc_id for r in results})
+    with staging(settings.out_dir) as staged:
+        extracted, _ = extract_and_parse(stored, settings, progress, stages, staged=staged)
+        results = extracted + gathered.failed
+        with timed_stage(stages, "write"):
+            counts = write_staged(settings, staged, results, store.fetches(), gathered.failed)
     return summarise(results, counts, settings.out_dir, started, gathered.discovery_failures, stages, unchanged)
+
+
+def write_staged(settings: Settings, staged: Path, results: list[Processed], fetches: list[dict],
+                 failed: list[Processed]) -> dict[str, int]:
+    """Write the tables from the rows staged in ``staged``, the inputs that could not be gathered and the fetch log."""
+    from pipeline.store import write_tables
+
+    rows = document_rows(failed)
+    rows["fetches"] = fetches
+    return write_tables(settings.out_dir, rows, {r.doc_id for r in results}, staged=staged)
 
 
 @contextmanager
