@@ -18,7 +18,7 @@ from prefect.cache_policies import NO_CACHE
 from pipeline import overlap, run
 from pipeline.settings import Settings
 from pipeline.ingest import RawStore
-from pipeline.store import staging
+from pipeline.store import staging_folder
 
 _progress: run.Progress = lambda stage, done, total: None  # noqa: E731
 
@@ -73,7 +73,7 @@ def ingest(sources: list[str] | None = None, settings: dict | None = None) -> di
     with run.timed_stage(stages, "store"):
         gathered = store_raw(collect_inputs(sources, config), config)
         stored, unchanged = run.skip_unchanged(gathered.stored, config)
-    with staging(config.out_dir) as staged:
+    with staging_folder(config.out_dir) as staged:
         extracted = extract_in_batches(stored, config, stages, staged)
         results = extracted + gathered.failed
         with run.timed_stage(stages, "write"):

@@ -234,7 +234,7 @@ def summarise(results: list[Processed], rows: dict[str, int], out_dir: Path, sta
 def ingest(sources: Iterable[str | Path] | None = None, settings: Settings | None = None,
            progress: Progress = no_progress) -> RunSummary:
     """Run every stage without Prefect, staging each batch's rows so that memory does not grow with the corpus."""
-    from pipeline.store import staging
+    from pipeline.store import staging_folder
 
     settings = settings or Settings()
     started = time.monotonic()
@@ -245,7 +245,7 @@ def ingest(sources: Iterable[str | Path] | None = None, settings: Settings | Non
         stored, unchanged = skip_unchanged(gathered.stored, settings)
     from .overlap import extract_and_parse
 
-    with staging(settings.out_dir) as staged:
+    with staging_folder(settings.out_dir) as staged:
         extracted, _ = extract_and_parse(stored, settings, progress, stages, staged=staged)
         results = extracted + gathered.failed
         with timed_stage(stages, "write"):

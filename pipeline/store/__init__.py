@@ -11,7 +11,7 @@ from pipeline.lazy import lazy_exports
 _EXPORTS = {
     "SQLITE_NAME": ".tables", "parquet_path": ".tables", "read_table": ".tables", "write_tables": ".tables",
     "empty_frame": ".tables", "typed": ".tables", "sql_type": ".tables",
-    "staging": ".staging", "stage_rows": ".staging",
+    "staging_folder": ".staging", "stage_rows": ".staging",
     "row_keys": ".keys", "normalise": ".keys", "make_row_key": ".keys",
     "output_lock": ".lock", "OutputInUse": ".lock",
     "METADATA_NAME": ".datasette", "datasette_metadata": ".datasette",

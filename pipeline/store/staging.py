@@ -26,7 +26,7 @@ STAGING_PREFIX = ".thb-staging-"
 
 
 @contextmanager
-def staging(out_dir: Path | str) -> Iterator[Path]:
+def staging_folder(out_dir: Path | str) -> Iterator[Path]:
     """A fresh staging folder in ``out_dir`` for one run, removed when the run ends (written or not)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
