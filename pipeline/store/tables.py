@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 
 from pipeline.schema import EXPORTS, TABLES, Table
 from .datasette import index_statements, staged_metadata
-from .lineage import derived_tables
+from .lineage import COLUMNS as DERIVED_COLUMNS, derived_tables
 from .merge import documents_in, documents_of, merged, row_batches, unified_schema, write_merged
 
 from .keys import row_keys
@@ -92,7 +92,7 @@ def write_tables(out_dir: Path | str, rows_by_table: Mapping[str, Iterable[Mappi
                     del frame
                 staged_files.append(pair)
             frames = StagedFrames({target.stem: tmp for tmp, target in staged_files})
-            for name, rows in derived_tables(frames).items():
+            for name, rows in derived_tables(StagedFrames(frames.paths, DERIVED_COLUMNS)).items():
                 frame = typed(TABLES[name], to_frame(TABLES[name], rows))
                 # a derived table is rebuilt over every document: its rows staged above are replaced
                 db.execute(f'DROP TABLE "{name}"')
@@ -166,13 +166,15 @@ def _pandas_metadata(table: Table, schema: pa.Schema) -> dict:
 
 
 class StagedFrames(Mapping):
-    """The staged tables by name, each read back from its staged Parquet file when asked for."""
+    """The staged tables by name, each read back from its staged Parquet file when asked for (only ``columns[name]``
+    when given)."""
 
-    def __init__(self, paths: dict[str, Path]) -> None:
+    def __init__(self, paths: dict[str, Path], columns: Mapping[str, list[str]] | None = None) -> None:
         self.paths = paths
+        self.columns = columns or {}
 
     def __getitem__(self, name: str) -> pd.DataFrame:
-        return pd.read_parquet(self.paths[name])
+        return pd.read_parquet(self.paths[name], columns=self.columns.get(name))
 
     def __iter__(self):
         return iter(self.paths)
