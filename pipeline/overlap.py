@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .run import Processed, Progress, document_rows, extend_rows, extract_outcomes, latest_versions, load_parsers, \
-    no_progress, parse_documents, processed_input
+    no_progress, parse_documents, processed_input, wait_for_parsers
 from .settings import Settings
 from pipeline.ingest import StoredInput
 
@@ -55,12 +55,12 @@ def extract_and_parse(stored: list[StoredInput], settings: Settings, progress: P
     timing = {"extract": 0.0, "parse": 0.0}
 
     def put(item) -> None:
-        while True:
+        while not stop.is_set():
             try:
                 return arrived.put(item, timeout=0.2)
             except queue.Full:
-                if stop.is_set():
-                    raise _Stopped from None
+                pass
+        raise _Stopped
 
     def extract() -> None:
         try:
@@ -89,6 +89,8 @@ def extract_and_parse(stored: list[StoredInput], settings: Settings, progress: P
                 batch, finished = _next_batch(arrived, by_id)
                 results.update((r.doc_id, r) for r in batch)
                 documents = [r.document for r in batch if r.document is not None]
+                if documents and pool is None:
+                    wait_for_parsers()
                 if pool is None or not documents:
                     _keep(rows, staged, batch, parse_documents(documents, settings) if documents else {})
                 else:
