@@ -147,17 +147,32 @@ def _figures(figures: pd.DataFrame, dates: dict[str, str]) -> list[Item]:
     # text ("38 Trafficking in Human Beings; First report"), not a statement.
     repeated = Counter((doc_id, _DIGITS.sub("#", str(sentence))) for doc_id, sentence in
                        figures[["doc_id", "sentence"]].drop_duplicates().itertuples(index=False))
+    # a sentence often states several figures: what is derived from it is derived once
+    keys, table_like, shapes, words = _Memo(lambda s: " ".join(content_words(str(s))) or None), \
+        _Memo(lambda s: _table_like(str(s))), _Memo(lambda s: _DIGITS.sub("#", str(s))), _Memo(content_words)
     items = []
-    for row in figures.itertuples(index=False):
-        if row.doc_id not in dates or not _present(row.subject) or row.section != "body" or not _present(row.value):
+    columns = [figures[c].tolist() for c in ("doc_id", "subject", "section", "value", "sentence", "start", "unit")]
+    for doc_id, subject, section, value, sentence, start, unit in zip(*columns):
+        if doc_id not in dates or not _present(subject) or section != "body" or not _present(value):
             continue
-        key = " ".join(content_words(str(row.subject))) or None
-        if key is None or _table_like(str(row.sentence)) or \
-                repeated[(row.doc_id, _DIGITS.sub("#", str(row.sentence)))] >= RUNNING_REPEATS:
+        key = keys[subject]
+        if key is None or table_like[sentence] or repeated[(doc_id, shapes[sentence])] >= RUNNING_REPEATS:
             continue
-        items.append(Item("figure", row.doc_id, dates[row.doc_id], str(int(row.start)), row.sentence, str(row.unit),
-                          float(row.value), content_words(row.sentence), key=key))
+        items.append(Item("figure", doc_id, dates[doc_id], str(int(start)), sentence, str(unit), float(value),
+                          words[sentence], key=key))
     return items
+
+
+class _Memo(dict):
+    """A function's results by argument, each computed once."""
+
+    def __init__(self, function) -> None:
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, argument):
+        self[argument] = value = self.function(argument)
+        return value
 
 
 def _table_like(sentence: str) -> bool:
