@@ -1,7 +1,8 @@
 """Store: table rows to Parquet files and one SQLite database, atomically.
 
 Takes the rows of every table (declared in :mod:`pipeline.schema`) for the documents of a
-run; gives ``extracted/<table>.parquet``, ``extracted/thb.sqlite`` and the derived
+run, held in memory or staged batch by batch as Parquet parts (:mod:`.staging`) and merged
+with the stored tables one document at a time (:mod:`.merge`); gives ``extracted/<table>.parquet``, ``extracted/thb.sqlite`` and the derived
 exports and ``metadata.json`` for Datasette (:mod:`.datasette`), each written to a temporary file and renamed into place, with other documents'
 rows and the review decisions carried over.
 """
