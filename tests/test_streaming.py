@@ -144,3 +144,12 @@ def test_a_killed_runs_staging_folder_is_removed_by_the_next_run(tmp_path):
     with staging_folder(tmp_path) as staged:
         assert staged.exists()
     assert not stale.exists() and mine.exists()
+
+
+def test_a_text_column_missing_from_a_batch_merges_with_the_stored_text(tmp_path):
+    write_tables(tmp_path, {"blocks": [{"doc_id": "a", "block_no": 0, "text": "a", "language": "en"}]}, {"a"})
+    with staging_folder(tmp_path) as staged:
+        stage_rows(staged, {"blocks": [{"doc_id": "b", "block_no": 0, "text": "b"}]})   # no language: NaN
+        write_tables(tmp_path, {}, {"b"}, staged=staged)
+    blocks = pd.read_parquet(tmp_path / "blocks.parquet")
+    assert blocks["language"].tolist()[0] == "en" and pd.isna(blocks["language"].tolist()[1])

@@ -57,9 +57,25 @@ def merged(sources: list[Iterator[Piece]]) -> Iterator[Piece]:
 
 def unified_schema(schemas: Iterable[pa.Schema], columns: list[str], metadata: dict | None) -> pa.Schema:
     """One type per column over every source (a column empty in one batch takes the type of the others)."""
-    unified = pa.unify_schemas([s.remove_metadata() for s in schemas], promote_options="permissive")
-    fields = [unified.field(c) if c in unified.names else pa.field(c, pa.null()) for c in columns]
+    schemas = [s.remove_metadata() for s in schemas]
+    fields = []
+    for column in columns:
+        types = [s.field(column).type for s in schemas if column in s.names]
+        fields.append(pa.field(column, _unified_type(types)))
     return pa.schema(fields, metadata=metadata)
+
+
+def _unified_type(types: list[pa.DataType]) -> pa.DataType:
+    """The type of a column over the sources; text wins over numbers, as pandas' writer makes a column of
+    strings and missing numbers (NaN) a string column with nulls (a column missing from a batch's rows is NaN)."""
+    try:
+        return pa.unify_schemas([pa.schema([("c", t)]) for t in types] or [pa.schema([("c", pa.null())])],
+                                promote_options="permissive").field("c").type
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        texts = [t for t in types if pa.types.is_string(t) or pa.types.is_large_string(t)]
+        if not texts:
+            raise
+        return pa.large_string() if any(pa.types.is_large_string(t) for t in texts) else pa.string()
 
 
 def conformed(rows: pa.Table, schema: pa.Schema) -> pa.Table:
