@@ -1,7 +1,7 @@
 """Speed at corpus scale: `thb run` over real publications against the bare library calls.
 
-    python bench/bench_corpus.py [--copies N] [--pdf-engine E] [--no-floor] [--floor-copies N]
-                                 [--dask-address tcp://...] [--keep DIR] [-- extra thb run options]
+    python bench/bench_corpus.py [--copies N] [--no-floor] [--floor-copies N] [--no-rerun] [--dask]
+                                 [--keep DIR] [-- extra thb run options]
 
 The corpus is every HTML page under ../shared/corpus/html and the Dutch National Rapporteur's
 and EU PDFs (pdf/thb_dutch_rapporteur, pdf/eu_us_gov_icdar2013/eu-*.pdf), ``--copies`` times;
@@ -20,7 +20,12 @@ Printed in one run:
             floor, pages/s and words/s of each stage from the run's own stage timings, and the
             peak memory of the whole process tree (RSS summed over the process and its
             children, sampled every 0.2 s);
-  re-run    the same command again over the unchanged corpus.
+  re-run    the same command again over the unchanged corpus;
+  dask      with ``--dask``: a local Dask cluster started here (``dask scheduler`` and two
+            ``dask worker --nworkers 1 --nthreads 1`` on 127.0.0.1, workers allowed to start
+            processes), the same `thb run` with ``--dask-address`` into fresh output folders, its
+            wall time against the local run's and the peak memory of thb and the cluster together;
+            the cluster is stopped at the end.
 The machine's load average is printed beside each figure: other work on the machine slows it.
 """
 
@@ -114,12 +119,13 @@ def bare_floor(files: list[Path]) -> dict[str, float]:
 # --- `thb run` in a subprocess, its memory sampled ----------------------------------------------------
 
 class TreeMemory:
-    """Peak RSS summed over a process and all its descendants, sampled in a thread."""
+    """Peak RSS summed over processes and all their descendants, sampled in a thread."""
 
-    def __init__(self, pid: int, interval_s: float = 0.2) -> None:
+    def __init__(self, pid: int, interval_s: float = 0.2, others: tuple[int, ...] = ()) -> None:
         import psutil
 
         self.root = psutil.Process(pid)
+        self.others = [psutil.Process(other) for other in others]
         self.interval_s = interval_s
         self.peak = 0
         self._stop = threading.Event()
@@ -132,7 +138,10 @@ class TreeMemory:
         while not self._stop.is_set():
             total = 0
             try:
-                for process in [self.root, *self.root.children(recursive=True)]:
+                tree = [self.root, *self.root.children(recursive=True)]
+                for other in self.others:
+                    tree += [other, *other.children(recursive=True)]
+                for process in tree:
                     try:
                         total += process.memory_info().rss
                     except psutil.Error:
@@ -148,14 +157,14 @@ class TreeMemory:
         return self.peak
 
 
-def thb_run(corpus: Path, work: Path, extra: list[str]) -> dict:
+def thb_run(corpus: Path, work: Path, extra: list[str], cluster: tuple[int, ...] = ()) -> dict:
     command = [shutil.which("thb") or "thb", "run", str(corpus), "--out", str(work / "extracted"),
                "--raw", str(work / "raw"), *extra]
     environment = dict(os.environ, PYTHONPATH=str(ROOT), COLUMNS="200", PREFECT_HOME=str(work / "prefect"))
     load_before = load()
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment)
-    memory = TreeMemory(process.pid)
+    memory = TreeMemory(process.pid, others=cluster)
     output, _ = process.communicate()
     wall = time.perf_counter() - started
     peak = memory.stop()
@@ -178,6 +187,66 @@ def corpus_size(out_dir: Path) -> dict[str, int]:
             "words": int(blocks["text"].str.split().str.len().sum())}
 
 
+# --- a local Dask cluster -----------------------------------------------------------------------------
+
+class DaskCluster:
+    """``dask scheduler`` and ``workers`` × ``dask worker --nworkers 1 --nthreads 1`` on 127.0.0.1, as processes of their own.
+
+    The workers may start processes (``distributed.worker.daemon: false``), as extraction's sandbox needs.
+    """
+
+    def __init__(self, workers: int = 2) -> None:
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.address = f"tcp://127.0.0.1:{port}"
+        environment = dict(os.environ, DASK_DISTRIBUTED__WORKER__DAEMON="False", PYTHONPATH=str(ROOT))
+        dask = shutil.which("dask") or "dask"
+        quiet = dict(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment)
+        self.processes = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                            "--no-dashboard"], **quiet)]
+        self.processes += [subprocess.Popen([dask, "worker", self.address, "--nworkers", "1", "--nthreads", "1",
+                                             "--host", "127.0.0.1", "--no-dashboard"], **quiet) for _ in range(workers)]
+        try:
+            from distributed import Client
+
+            with Client(self.address, timeout=120) as client:
+                client.wait_for_workers(workers, timeout=120)
+        except BaseException:
+            self.stop()
+            raise
+
+    @property
+    def pids(self) -> tuple[int, ...]:
+        return tuple(process.pid for process in self.processes)
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            process.terminate()
+        for process in reversed(self.processes):
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def dask_run(corpus: Path, work: Path, extra: list[str], local: dict, size: dict) -> None:
+    """The same run on a local two-worker Dask cluster, into fresh folders, against the local run."""
+    load_before = load()
+    started = time.perf_counter()
+    cluster = DaskCluster(2)
+    print(f"dask cluster: scheduler and 2 workers at {cluster.address} up in {time.perf_counter() - started:.1f} s"
+          f"  [{load_before}]")
+    try:
+        result = thb_run(corpus, work / "dask", ["--dask-address", cluster.address, *extra], cluster.pids)
+    finally:
+        cluster.stop()
+    print_run(f"thb run on Dask ({local['wall'] / result['wall']:.2f}× the local run's speed)", result, size, None)
+
+
 # --- report ----------------------------------------------------------------------------------------
 
 def print_run(label: str, result: dict, size: dict, floor_s: float | None, rates: bool = True) -> None:
@@ -196,6 +265,8 @@ def main() -> None:
     parser.add_argument("--floor-copies", type=int, default=None, help="copies the floor is measured on (default: all)")
     parser.add_argument("--no-floor", action="store_true", help="skip the bare calls")
     parser.add_argument("--no-rerun", action="store_true", help="skip the unchanged re-run")
+    parser.add_argument("--dask", action="store_true",
+                        help="also run on a local Dask cluster of two workers (started and stopped here)")
     parser.add_argument("--corpus", type=Path, default=None,
                         help="folder for the corpus copies (default: thb-bench-corpus/copies-N in the temporary folder)")
     parser.add_argument("--keep", type=Path, default=None, help="work in this folder and keep it (tables, raw store)")
@@ -229,6 +300,8 @@ def main() -> None:
         print_run("thb run", first, size, floor_s)
         if not args.no_rerun:
             print_run("unchanged re-run", thb_run(corpus, work, args.extra), size, None, rates=False)
+        if args.dask:
+            dask_run(corpus, work, args.extra, first, size)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

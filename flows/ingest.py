@@ -18,7 +18,7 @@ from prefect.cache_policies import NO_CACHE
 from pipeline import overlap, run
 from pipeline.settings import Settings
 from pipeline.ingest import RawStore
-from pipeline.store import write_tables
+from pipeline.store import staging_folder
 
 _progress: run.Progress = lambda stage, done, total: None  # noqa: E731
 
@@ -48,16 +48,20 @@ def store_raw(plan: tuple[list[str], list[str]], settings: Settings):
 
 
 @task(name="extract-and-parse", **_TASK_OPTIONS)
-def extract_and_parse(stored, settings: Settings) -> tuple[list[run.Processed], dict[str, list[dict]], dict[str, float]]:
-    """Extract a batch and parse its documents, parsing overlapping extraction; with the stage seconds."""
+def extract_and_parse(stored, settings: Settings, staged: Path) -> tuple[list[run.Processed], dict[str, float]]:
+    """Extract a batch and parse its documents, parsing overlapping extraction, their rows staged in ``staged``.
+
+    Returns the results (without their documents) and the stage seconds: the rows stay on disk, not in
+    the task's return value, so neither this process nor a Dask worker holds a batch's tables.
+    """
     stages: dict[str, float] = {}
-    results, rows = overlap.extract_and_parse(stored, settings, _report, stages)
-    return results, rows, stages
+    results, _ = overlap.extract_and_parse(stored, settings, _report, stages, staged=staged)
+    return results, stages
 
 
 @task(name="write-tables", **_TASK_OPTIONS)
-def write(rows: dict[str, list[dict]], processed_docs: set[str], settings: Settings) -> dict[str, int]:
-    return write_tables(settings.out_dir, rows, processed_docs)
+def write(staged: Path, results: list[run.Processed], failed: list[run.Processed], settings: Settings) -> dict[str, int]:
+    return run.write_staged(settings, staged, results, RawStore(settings.raw_dir).fetches(), failed)
 
 
 @flow(name="ingest", log_prints=True, validate_parameters=False)
@@ -69,38 +73,36 @@ def ingest(sources: list[str] | None = None, settings: dict | None = None) -> di
     with run.timed_stage(stages, "store"):
         gathered = store_raw(collect_inputs(sources, config), config)
         stored, unchanged = run.skip_unchanged(gathered.stored, config)
-    extracted, parsed = extract_in_batches(stored, config, stages)
-    results = extracted + gathered.failed
-    rows = run.document_rows(results)
-    rows["fetches"] = RawStore(config.raw_dir).fetches()
-    run.extend_rows(rows, parsed)
-    with run.timed_stage(stages, "write"):
-        counts = write(rows, {r.doc_id for r in results}, config)
+    with staging_folder(config.out_dir) as staged:
+        extracted = extract_in_batches(stored, config, stages, staged)
+        results = extracted + gathered.failed
+        with run.timed_stage(stages, "write"):
+            counts = write(staged, results, gathered.failed, config)
     summary = run.summarise(results, counts, config.out_dir, started, gathered.discovery_failures, stages, unchanged)
     _publish(summary)
     return asdict(summary)
 
 
-def extract_in_batches(stored, config: Settings, stages: dict[str, float]):
+def extract_in_batches(stored, config: Settings, stages: dict[str, float], staged: Path) -> list[run.Processed]:
     """One extract-and-parse task per batch; the task runner (threads, or Dask workers) runs batches in parallel.
 
-    Returns the batches' results and rows; ``stages`` gets the longest batch's extract and parse seconds.
+    Each batch stages its rows in ``staged``; returns the batches' results, and ``stages`` gets the longest
+    batch's extract and parse seconds.
     """
     batches = run.split_batches(run.latest_versions(stored), config.batches)
     if len(batches) == 1:
-        outputs = [extract_and_parse(batches[0], config)]
+        outputs = [extract_and_parse(batches[0], config, staged)]
     else:
         outputs = []
-        for future in extract_and_parse.map(batches, unmapped(config)):
+        for future in extract_and_parse.map(batches, unmapped(config), unmapped(staged)):
             outputs.append(future.result())
-            _report("extract", sum(len(results) for results, _, _ in outputs), sum(map(len, batches)))
-    results, rows = [], {}
-    for batch_results, batch_rows, batch_stages in outputs:
+            _report("extract", sum(len(results) for results, _ in outputs), sum(map(len, batches)))
+    results = []
+    for batch_results, batch_stages in outputs:
         results.extend(batch_results)
-        run.extend_rows(rows, batch_rows)
         for name, seconds in batch_stages.items():
             stages[name] = max(stages.get(name, 0.0), seconds)
-    return results, rows
+    return results
 
 
 def ingest_on_dask(address: str):

@@ -98,6 +98,10 @@ def _run_flow(sources, settings, progress, dask_address=None):
     from .run import RunSummary
 
     set_progress(progress)
+    if not dask_address:  # this process parses: its pipelines are built while Prefect starts
+        from .run import preload_parsers
+
+        preload_parsers(settings)
     flow = ingest
     if dask_address:
         flow = ingest_on_dask(dask_address)

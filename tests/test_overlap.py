@@ -67,3 +67,18 @@ def test_an_unchanged_input_is_not_extracted_again_and_keeps_its_rows(settings, 
 
     again = ingest([folder], replace(settings, reextract=True))
     assert again.unchanged == 0 and again.documents_ok == first.documents_ok
+
+
+def test_pipelines_built_while_prefect_starts_are_the_ones_the_parse_uses(settings, monkeypatch):
+    from pipeline import run
+    from pipeline.entities import nlp
+
+    settings = replace(settings, nlp=True, spacy_model="none", spacy_models="fr=none")
+    built = []
+    monkeypatch.setattr(nlp, "_PIPELINES", {})
+    monkeypatch.setattr(nlp, "build_nlp", lambda model, language: built.append((model, language)) or object())
+    run.preload_parsers(settings)
+    run.wait_for_parsers()
+    assert built == [(None, "en")] and not run._preloading
+    run.preload_parsers(replace(settings, nlp_processes=2))   # the parser processes build their own
+    assert not run._preloading

@@ -132,8 +132,10 @@ class ExtractionPool:
             worker.stop()
         self._workers.clear()
 
-    def run(self, jobs: Iterable[ExtractJob], on_done: Callable[[ExtractJob, Outcome], None] | None = None) -> dict[str, Outcome]:
-        """Extract every job; returns outcomes by job key, in whatever order they finish."""
+    def run(self, jobs: Iterable[ExtractJob], on_done: Callable[[ExtractJob, Outcome], None] | None = None,
+            keep: bool = True) -> dict[str, Outcome]:
+        """Extract every job; returns outcomes by job key, in whatever order they finish (none unless ``keep``:
+        a caller that takes each outcome in ``on_done`` need not hold them all)."""
         pending = list(jobs)[::-1]
         outcomes: dict[str, Outcome] = {}
         while len(self._workers) < min(self.size, len(pending)):
@@ -148,7 +150,8 @@ class ExtractionPool:
                 job = worker.job
                 worker.job = None
                 busy.remove(worker)
-                outcomes[job.key] = outcome
+                if keep:
+                    outcomes[job.key] = outcome
                 if on_done:
                     on_done(job, outcome)
         return outcomes

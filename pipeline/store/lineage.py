@@ -56,10 +56,22 @@ class Item:
     words: list[str]
     key: str | None = None                 # figures: the normalised subject both must share
     countries: frozenset[str] = field(default_factory=frozenset)
+    word_set: frozenset[str] = field(init=False, repr=False, compare=False)
+    terms: frozenset[str] = field(init=False, repr=False, compare=False)
 
-    @property
-    def terms(self) -> set[str]:
-        return {self.key} if self.key is not None else set(self.words)
+    def __post_init__(self) -> None:
+        # computed once: every candidate pair compares them
+        self.word_set = frozenset(self.words)
+        self.terms = frozenset({self.key}) if self.key is not None else self.word_set
+
+
+# The columns claim_lineage reads, so that the writer reads no more of the stored tables than these.
+COLUMNS = {
+    "documents": ["doc_id", "published", "status"],
+    "claims": ["doc_id", "footnote_seq", "footnote", "stated_count", "sentence"],
+    "footnote_countries": ["doc_id", "footnote_seq", "iso2"],
+    "figures": ["doc_id", "sentence", "subject", "section", "value", "start", "unit"],
+}
 
 
 def claim_lineage(frames: Mapping[str, pd.DataFrame]) -> list[dict]:
@@ -90,8 +102,12 @@ def singular(word: str) -> str:
 
 
 def similarity(a: list[str], b: list[str]) -> float:
-    union = set(a) | set(b)
-    return len(set(a) & set(b)) / len(union) if union else 0.0
+    return set_similarity(set(a), set(b))
+
+
+def set_similarity(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
 
 
 # --- items ------------------------------------------------------------------------------------------
@@ -131,17 +147,32 @@ def _figures(figures: pd.DataFrame, dates: dict[str, str]) -> list[Item]:
     # text ("38 Trafficking in Human Beings; First report"), not a statement.
     repeated = Counter((doc_id, _DIGITS.sub("#", str(sentence))) for doc_id, sentence in
                        figures[["doc_id", "sentence"]].drop_duplicates().itertuples(index=False))
+    # a sentence often states several figures: what is derived from it is derived once
+    keys, table_like, shapes, words = _Memo(lambda s: " ".join(content_words(str(s))) or None), \
+        _Memo(lambda s: _table_like(str(s))), _Memo(lambda s: _DIGITS.sub("#", str(s))), _Memo(content_words)
     items = []
-    for row in figures.itertuples(index=False):
-        if row.doc_id not in dates or not _present(row.subject) or row.section != "body" or not _present(row.value):
+    columns = [figures[c].tolist() for c in ("doc_id", "subject", "section", "value", "sentence", "start", "unit")]
+    for doc_id, subject, section, value, sentence, start, unit in zip(*columns):
+        if doc_id not in dates or not _present(subject) or section != "body" or not _present(value):
             continue
-        key = " ".join(content_words(str(row.subject))) or None
-        if key is None or _table_like(str(row.sentence)) or \
-                repeated[(row.doc_id, _DIGITS.sub("#", str(row.sentence)))] >= RUNNING_REPEATS:
+        key = keys[subject]
+        if key is None or table_like[sentence] or repeated[(doc_id, shapes[sentence])] >= RUNNING_REPEATS:
             continue
-        items.append(Item("figure", row.doc_id, dates[row.doc_id], str(int(row.start)), row.sentence, str(row.unit),
-                          float(row.value), content_words(row.sentence), key=key))
+        items.append(Item("figure", doc_id, dates[doc_id], str(int(start)), sentence, str(unit), float(value),
+                          words[sentence], key=key))
     return items
+
+
+class _Memo(dict):
+    """A function's results by argument, each computed once."""
+
+    def __init__(self, function) -> None:
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, argument):
+        self[argument] = value = self.function(argument)
+        return value
 
 
 def _table_like(sentence: str) -> bool:
@@ -183,7 +214,7 @@ def _candidates(later: Item, earlier: dict[str, list[Item]], threshold: float, m
         before = by_id[item_id]
         if count < min(min_shared, len(later.terms)) or before.unit != later.unit or before.doc_id == later.doc_id:
             continue
-        score = similarity(before.words, later.words)
+        score = set_similarity(before.word_set, later.word_set)
         if score >= threshold:
             yield before, round(score, 3)
 
@@ -192,7 +223,7 @@ def _row(before: Item, later: Item, score: float) -> dict:
     change = later.value - before.value if before.value is not None and later.value is not None else None
     is_claim = later.kind == "claim"
     compared = is_claim and bool(before.countries) and bool(later.countries)
-    shared = [word for word in later.words if word in set(before.words)][:SUBJECT_WORDS]
+    shared = [word for word in later.words if word in before.word_set][:SUBJECT_WORDS]
     return {
         "kind": later.kind, "subject": " ".join(shared) if is_claim else later.key, "unit": later.unit,
         "from_doc_id": before.doc_id, "from_published": before.published, "from_ref": before.ref,
