@@ -1,0 +1,127 @@
+"""Organisation rows checked against the whole document: acronyms used as names, surnames, title-case headings.
+
+A block alone cannot tell these; the document can:
+
+- an acronym the document uses again and again, standing alone ("SDSM", "VMRO-DPMNE", "AA/A", "CBC"), is an
+  organisation unless the document defines it as something else ("Genocide Convention (CPPCG)", "Framework
+  for Income Taxation (BEFIT)") or it is a common abbreviation (:data:`NOT_ORG_ACRONYMS`);
+- a name the model takes for an organisation that is the surname of a person the document names
+  ("Dr. Mustafa Al-Kahlot" … "Al-Kahlot said") is that person;
+- in a heading written in title case every word looks like a name: the model's organisations there need an
+  organisation's head word ("Blockade and Little Aid" is not one).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from .gazetteer import load_places
+from .people import EU_FUND, find_definitions, is_org_name
+from .spans import placed
+from pipeline.model import Document
+
+# Abbreviations that are not organisations: units, currencies, formats, document series, treaties, diseases.
+NOT_ORG_ACRONYMS = frozenset("""NGO NGOS CSO THB EU MS NCP MOU COVID SARS HIV AIDS SDG SDGS GDP GNI ICT AI CEO CFO UAM
+    ELI CELEX ISBN ISSN DOI URL PDF HTML XML RSS FAQ API USB GPS SMS DNA MEP MEPS TFEU TEU GDPR CFR EUR USD GBP CHF
+    JPY CAD AUD UTC GMT BST CET CEST EET EEST EST EDT PST PDT CST CDT MST MDT COM SWD SEC JOIN OJ TV PM AM BC AD CCTV
+    VAT GHG LGBT LGBTI LGBTIQ LGBTQ ICU OK ID PIN CV PR USA UAE""".split())
+_ACRONYM = re.compile(r"(?<![\w/&.’'‑-])([A-Z][A-Z0-9]*(?:[-/&][A-Z][A-Z0-9]*)*)(?![\w’'‑])(?!-[a-zäöü])")
+_ROMAN = re.compile(r"[IVXLCDM]+")
+
+
+def document_organisations(document: Document, block_results: dict[int, dict], rows: dict[str, list[dict]]) -> None:
+    """Adds the document's acronyms used as names to ``rows['organisations']`` and drops rows it contradicts."""
+    orgs = rows["organisations"]
+    not_orgs = _defined_otherwise(document)
+    surnames = {p["name"].split()[-1] for p in rows["persons"]} | {p["name"] for p in rows["persons"]}
+    orgs[:] = [r for r in orgs if not (r["source"] in ("model", "rule") and
+                                       (r["mention"] in surnames or r["mention"] in not_orgs))]
+    orgs[:] = [r for r in orgs if not _title_case_heading_guess(document, r)]
+    orgs += _acronym_rows(document, block_results, rows, not_orgs)
+
+
+_NOT_BODY = (r"(?:Convention|Charter|Framework|Deal|Plan|Strategy|Directive|Regulation|Agreement|Programme|Program|"
+             r"Act|Treaty|Protocol|Goals|Report|Pact|Agenda|Initiative|Fund|Facility|Instrument|Mechanism|Taxation|"
+             r"Support(?:[ \t]+to[ \t]+\w+)?)")
+_DEFINED_AS = r"\b{body}\b[^()]{{0,40}}?\([\u201c\"\u2018']?([A-Z][A-Za-z&/-]+)[\u201d\"\u2019']?\)"
+_DOCUMENT_AFTER = re.compile(r"[ \t]+(?:regulation|directive|law|proposal|programme|program|fund|plan|strategy|act|"
+                             r"initiative|project|scheme|instrument|tool|system|database|regime|package|framework)\b")
+
+
+def _defined_otherwise(document: Document) -> set[str]:
+    """Acronyms the document gives for something that is not a body: "Genocide Convention (CPPCG)", "the RESTORE law"."""
+    places = load_places()
+    as_body, otherwise = set(), set()
+    for block in document.blocks:
+        text = block.text
+        for match in re.finditer(_DEFINED_AS.format(body=_NOT_BODY), text):
+            otherwise.add(match[1])
+        for match in _ACRONYM.finditer(text):
+            if _DOCUMENT_AFTER.match(text, match.end()):
+                otherwise.add(match[1])
+        if "(" in text:
+            as_body.update(d["short"] for d in find_definitions(text, places)
+                           if is_org_name(text[d["long_start"]:d["long_end"]]))
+    return otherwise - as_body
+
+
+def _title_case_heading_guess(document: Document, row: dict) -> bool:
+    if row["source"] != "model" or is_org_name(row["mention"]):
+        return False
+    for block in document.blocks:
+        if block.kind == "heading" and block.start <= row["start"] and row["end"] <= block.start + len(block.text):
+            words = [w for w in re.findall(r"[^\W\d_]+", block.text) if len(w) > 3]
+            return len(words) >= 2 and all(w[0].isupper() for w in words)
+    return False
+
+
+def _acronym_rows(document: Document, block_results: dict[int, dict], rows: dict[str, list[dict]],
+                  not_orgs: set[str]) -> list[dict]:
+    places = load_places(language=document.language or "en")
+    taken = sorted((r["start"], r["end"]) for name in ("organisations", "persons", "legal_refs", "countries")
+                   for r in rows[name])
+    # the model's guesses without a head word give way ("CBC House" in "CBC House members")
+    guesses = {(r["start"], r["end"]) for r in rows["organisations"] if r["source"] == "model" and not is_org_name(r["mention"])}
+    uses: dict[str, list[tuple[int, int, int]]] = defaultdict(list)     # acronym -> (block, start, end)
+    clean: dict[str, int] = defaultdict(int)
+    for b, block in enumerate(document.blocks):
+        if b not in block_results:
+            continue
+        for match in _ACRONYM.finditer(block.text):
+            acronym = match[1]
+            if not _acronym_like(acronym, places, not_orgs) or _in_caps_run(block.text, match.start(), match.end()):
+                continue
+            uses[acronym].append((b, match.start(), match.end()))
+            before = block.text[max(0, match.start() - 30):match.start()]
+            clean[acronym] += not re.search(r"[A-ZÀ-Þ][a-zà-ÿ]+[ \t]+$", before)     # "Kinga KOBESCAK": a surname
+    found = []
+    for acronym, places_used in uses.items():
+        if len(places_used) < 2 or clean[acronym] < 2:
+            continue
+        for b, start, end in places_used:
+            block = document.blocks[b]
+            doc_start, doc_end = block.start + start, block.start + end
+            if any(s < doc_end and doc_start < e for s, e in taken if (s, e) not in guesses):
+                continue
+            rows["organisations"][:] = [r for r in rows["organisations"]
+                                        if (r["start"], r["end"]) not in guesses or not (r["start"] < doc_end and doc_start < r["end"])]
+            hit = {"start": start, "end": end, "mention": acronym, "org_id": None, "name": acronym, "type": None,
+                   "source": "acronym_use"}
+            found.append(placed(document.doc_id, block, block_results[b]["sentences"], hit))
+    return found
+
+
+def _acronym_like(acronym: str, places, not_orgs: set[str]) -> bool:
+    letters = re.sub(r"[^A-Z]", "", acronym)
+    if len(letters) < 3 or acronym in not_orgs or acronym.upper() in NOT_ORG_ACRONYMS or _ROMAN.fullmatch(acronym) \
+            or EU_FUND.search(acronym):
+        return False
+    return acronym not in places.countries and acronym not in places.demonyms and acronym not in places.cities
+
+
+def _in_caps_run(text: str, start: int, end: int) -> bool:
+    """A word of a heading written in capitals ("JOINT MOTION FOR A RESOLUTION"): three or more in a row."""
+    left = re.search(r"(?:[A-ZÀ-Þ0-9&/-]+[ \t]+)*$", text[max(0, start - 80):start]).group().split()
+    right = re.match(r"(?:[ \t]+[A-ZÀ-Þ0-9&/-]+(?![\w]))*", text[end:end + 80]).group().split()
+    return len(left) + len(right) >= 2

@@ -1,0 +1,95 @@
+"""Organisation rules beyond the gazetteer (pipeline/entities/org_names.py, org_document.py), rules only.
+
+Sentences written for these tests; each rule is shown to name what it should and to leave alone what it should not.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.entities.nlp import entity_tables
+from pipeline.entities.org_names import find_named_orgs, part_of_title
+from pipeline.model import Block, Extraction, assemble
+
+
+def orgs(*texts, language="en", kind="paragraph"):
+    doc = assemble("t", Extraction(blocks=[Block(kind, t) for t in texts]))
+    doc.language = language
+    return [r["mention"] for r in entity_tables([doc], model=None)["organisations"]]
+
+
+@pytest.mark.parametrize("text, names", [
+    ("Officers of the Green Hills Police arrested two men.", ["Green Hills Police"]),
+    ("The case was brought by the U.S. Attorney’s Office in Denver.", ["U.S. Attorney’s Office"]),
+    ("A judge of the Northern District Court said so.", ["Northern District Court"]),
+    ("He sued in Denver’s U.S. District Court on Monday.", ["U.S. District Court"]),
+    ("Grants came from the Alpine Foundations of Tyrol last year.", ["Alpine Foundations of Tyrol"]),
+    ("She called the Ministry of Labour and Social Policy twice.", ["Ministry of Labour and Social Policy"]),
+    ("Nurses at Saint Anne Hospital for Children went on strike.", ["Saint Anne Hospital for Children"]),
+    ("The Cardiology and Surgery Department at Riverside Hospital reopened.",
+     ["Cardiology and Surgery Department", "Riverside Hospital"]),
+    ("Members of the 40 Green Caucus voted.", ["Green Caucus"]),
+    ("Lakeside Police Commissioner Anna Berg spoke.", []),       # a title, not the police
+    ("Police said the Court adjourned.", []),                    # a head noun alone
+])
+def test_names_built_on_a_head_noun(text, names):
+    assert [h["mention"] for h in find_named_orgs(text)] == names
+
+
+def test_possessives_and_trailing_punctuation_never_stay():
+    assert orgs("Staff of the Riverside Hospital’s cancer ward.", "A letter to the Harbour Coalition.") == \
+        ["Riverside Hospital", "Harbour Coalition"]
+
+
+@pytest.mark.parametrize("text, names", [
+    ("represented by the law firm of Baker, Holm, and Ortiz. The court", ["Baker, Holm, and Ortiz"]),
+    ("Share this: follow The Morning Courier on Twitter.", ["Morning Courier"]),
+    ("Follow The Morning Courier on Twitter.", ["Morning Courier"]),
+    ("Fighting The Traffickers Together", []),                  # a title-case heading
+    ("Subscribe to TrafficWatch for updates; tag #SafeRoutes.", ["TrafficWatch"]),
+    ("Ask McAllister or DeVos.", []),                            # surnames with a capital inside
+    ("protest movements, like Clean Air Now and Rivers Alive, marched", ["Clean Air Now", "Rivers Alive"]),
+    ("bei der Wahlkoalition „Gemeinsam vorwärts“ antraten", ["Gemeinsam vorwärts"]),
+])
+def test_law_firms_publications_brands_and_examples(text, names):
+    assert [h["mention"] for h in find_named_orgs(text)] == names
+
+
+def test_german_names_need_a_capitalised_adjective_or_a_compound_head():
+    text = ("Am Montag veröffentlichte die Staatliche Wahlkommission die Ergebnisse; die Sozialistische Partei der "
+            "Arbeit gewann. Die Hans-Müller-Stiftung lud ein. Die Kommission tagte.")
+    assert [h["mention"] for h in find_named_orgs(text, "de")] == \
+        ["Staatliche Wahlkommission", "Sozialistische Partei der Arbeit", "Hans-Müller-Stiftung"]
+
+
+def test_a_body_that_only_opens_a_document_title():
+    text = "under the UN Charter and the UNESCO report"
+    assert part_of_title(text, text.index("UN"), text.index("UN") + 2)
+    assert not part_of_title(text, text.index("UNESCO"), text.index("UNESCO") + 6)
+
+
+def test_acronyms_used_again_and_again_are_organisations():
+    found = orgs("The ruling SPX lost ground while the opposition KLM-DN won.", "KLM-DN-Parteichef spoke; SPX conceded.",
+                 "The SPX board met; COVID rules applied in COVID times.")
+    assert found == ["SPX", "KLM-DN", "KLM-DN", "SPX", "SPX"]
+
+
+def test_acronyms_the_document_gives_for_something_else_are_not():
+    found = orgs("The Regional Recovery Support (“REFIT”) proposal passed.", "REFIT will help; the REFIT law applies.",
+                 "Under the Anti-Slavery Convention (ASCON), ASCON is binding.")
+    assert found == []
+
+
+def test_acronyms_in_capitals_headings_and_surnames_are_not():
+    assert orgs("JOINT MOTION FOR A RESOLUTION ON TRADE", "Second JOINT MOTION FOR A RESOLUTION") == []
+    assert orgs("Contact: Anna KOWAL, press officer.", "Call Anna KOWAL today.") == []
+
+
+def test_a_persons_surname_is_not_an_organisation():
+    from pipeline.entities.org_document import document_organisations
+
+    doc = assemble("t", Extraction(blocks=[Block("paragraph", "Dr. Ana Ruiz-Kahl said so. Ruiz-Kahl agreed.")]))
+    rows = {"organisations": [{"start": 28, "end": 37, "mention": "Ruiz-Kahl", "source": "model"}],
+            "persons": [{"start": 4, "end": 17, "name": "Ana Ruiz-Kahl"}], "legal_refs": [], "countries": []}
+    document_organisations(doc, {0: {"sentences": [(0, 47)], "acronyms": []}}, rows)
+    assert rows["organisations"] == []
