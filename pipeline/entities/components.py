@@ -32,7 +32,7 @@ from .institutions import find_short_forms
 from .legal import find_legal_refs
 from .org_names import find_named_orgs, part_of_title
 from .people import NOT_NAME_WORDS, find_definitions, find_persons, is_org_name, model_organisations
-from .spans import overlaps, spans_of
+from .spans import inside, overlaps, spans_of
 from .tables import COLUMNS
 
 # Doc.user_data key: the block's text, set when only the rows are wanted (entity_tables), not doc.ents.
@@ -185,9 +185,10 @@ def _legal_refs_component(doc):
 def _named_orgs_component(doc):
     """Organisation names the rules build on a head noun, law firms, publications, brands (:mod:`.org_names`)."""
     hits = doc._.thb_hits
-    taken = spans_of(hits["organisations"]) + spans_of(hits["legal_refs"]) + spans_of(hits["places"]) + \
-        spans_of(hits["countries"])
-    found = [h for h in find_named_orgs(hits["text"], hits["language"]) if not overlaps(h["start"], h["end"], taken)]
+    taken = spans_of(hits["organisations"]) + spans_of(hits["legal_refs"])
+    places = spans_of(hits["places"]) + spans_of(hits["countries"])     # "Turkish Friendship Hospital" is a name
+    found = [h for h in find_named_orgs(hits["text"], hits["language"])
+             if not overlaps(h["start"], h["end"], taken) and not inside(h["start"], h["end"], places)]
     hits["organisations"] = sorted(hits["organisations"] + found, key=lambda h: h["start"])
     return doc
 

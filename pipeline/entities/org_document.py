@@ -1,10 +1,11 @@
-"""Organisation rows checked against the whole document: acronyms used as names, surnames, title-case headings.
+"""Organisation rows checked against the whole document: acronyms and names repeated, surnames, title-case headings.
 
 A block alone cannot tell these; the document can:
 
 - an acronym the document uses again and again, standing alone ("SDSM", "VMRO-DPMNE", "AA/A", "CBC"), is an
   organisation unless the document defines it as something else ("Genocide Convention (CPPCG)", "Framework
   for Income Taxation (BEFIT)") or it is a common abbreviation (:data:`NOT_ORG_ACRONYMS`);
+- a name of several words found once (by any rule or the model) is the same body wherever else it stands alone;
 - a name the model takes for an organisation that is the surname of a person the document names
   ("Dr. Mustafa Al-Kahlot" … "Al-Kahlot said") is that person;
 - in a heading written in title case every word looks like a name: the model's organisations there need an
@@ -39,6 +40,36 @@ def document_organisations(document: Document, block_results: dict[int, dict], r
                                        (r["mention"] in surnames or r["mention"] in not_orgs))]
     orgs[:] = [r for r in orgs if not _title_case_heading_guess(document, r)]
     orgs += _acronym_rows(document, block_results, rows, not_orgs)
+    orgs += _repeated_names(document, block_results, rows)
+
+
+def _repeated_names(document: Document, block_results: dict[int, dict], rows: dict[str, list[dict]]) -> list[dict]:
+    """Names of several words found once in the document ("Iowa Starting Line"), wherever else they stand alone.
+
+    Not inside a longer capitalised run: "Cambridge Police" is not named in "Cambridge Police Commissioner".
+    """
+    known: dict[str, dict] = {}
+    for row in rows["organisations"]:
+        if len(row["mention"].split()) >= 2 and row["source"] != "short_form":
+            known.setdefault(row["mention"], row)
+    if not known:
+        return []
+    taken = sorted((r["start"], r["end"]) for name in ("organisations", "persons", "legal_refs") for r in rows[name])
+    names = "|".join(map(re.escape, sorted(known, key=len, reverse=True)))
+    pattern = re.compile(rf"(?<![\w&-])(?:{names})(?![\w&-])(?![ \t]+[A-Z])")
+    found = []
+    for b, block in enumerate(document.blocks):
+        if b not in block_results:
+            continue
+        for match in pattern.finditer(block.text):
+            start, end = block.start + match.start(), block.start + match.end()
+            if any(s < end and start < e for s, e in taken):
+                continue
+            row = known[match.group()]
+            hit = {"start": match.start(), "end": match.end(), "mention": match.group(), "org_id": row["org_id"],
+                   "name": row["name"], "type": row["type"], "source": "document"}
+            found.append(placed(document.doc_id, block, block_results[b]["sentences"], hit))
+    return found
 
 
 _NOT_BODY = (r"(?:Convention|Charter|Framework|Deal|Plan|Strategy|Directive|Regulation|Agreement|Programme|Program|"
@@ -107,7 +138,7 @@ def _acronym_rows(document: Document, block_results: dict[int, dict], rows: dict
             rows["organisations"][:] = [r for r in rows["organisations"]
                                         if (r["start"], r["end"]) not in guesses or not (r["start"] < doc_end and doc_start < r["end"])]
             hit = {"start": start, "end": end, "mention": acronym, "org_id": None, "name": acronym, "type": None,
-                   "source": "acronym_use"}
+                   "source": "document"}
             found.append(placed(document.doc_id, block, block_results[b]["sentences"], hit))
     return found
 

@@ -24,10 +24,10 @@ _HEADS_EN = frozenset("""police office court courts foundation foundations agenc
     coalition university lab laboratory panel commission committee institute association network centre center
     bureau authority alliance federation magazine party council union service directorate tribunal clinic college
     academy trust society corporation company bank movement organisation organization inspectorate secretariat
-    observatory team""".split())
+    observatory team house""".split())
 # Heads that make a name only with a complement ("Ministry of Justice"), never alone after "the".
 _LEADING_HEADS = frozenset("ministry university department office agency court foundation foundations institute "
-                           "commission committee council bureau panel directorate secretariat".split())
+                           "commission committee council bureau panel directorate secretariat house".split())
 _HEADS_DE = ("kommission", "stiftung", "partei", "union", "ministerium", "amt", "gericht", "agentur", "behörde",
              "bewegung", "verband", "verein", "polizei", "allianz", "institut", "zentrum", "rat")
 _OPENERS = frozenset("""the a an this that these those in at on for from by with to of and but or as after before since
@@ -47,6 +47,7 @@ def find_named_orgs(text: str, language: str = "en") -> list[dict]:
     """Organisation names in ``text`` found by their head noun and the other rules above."""
     hits = _head_names(text) if language not in ("de",) else _german_names(text)
     hits += _law_firms(text) + _publications(text) + _brands(text) + _examples(text) + _quoted_coalitions(text)
+    hits += _matched(_AFFILIATION, text) + _matched(_LEGISLATURE, text)
     hits.sort(key=lambda h: (h["start"], -(h["end"] - h["start"])))
     kept: list[dict] = []
     for hit in hits:
@@ -67,7 +68,8 @@ def _hit(text: str, start: int, end: int) -> dict | None:
             "type": None, "source": "rule"}
 
 
-_HEAD_RE = re.compile(r"\b(" + "|".join(sorted((h.capitalize() for h in _HEADS_EN), key=len, reverse=True)) + r")\b")
+_HEAD_RE = re.compile(r"\b(" + "|".join(sorted((h.capitalize() for h in _HEADS_EN), key=len, reverse=True))
+                      + r")\b(?![-‑]\w)")
 _WORD_BEFORE = re.compile(rf"({_WORD})[ \t]+$")
 _NOT_TAIL = re.compile(r"[ \t]+\w+[ \t]+(?:the[ \t]+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|"
                        r"February|March|April|May|June|July|August|September|October|November|December)\b")
@@ -84,7 +86,8 @@ def _head_names(text: str) -> list[dict]:
         end = head_end
         if tail and not re.match(r"[ \t]+(?:and|in)\b", tail.group()) and not _NOT_TAIL.match(tail.group()):
             end = tail.end()
-        if start == head_start and (end == head_end or match[1].lower() not in _LEADING_HEADS):
+        if start == head_start and (end == head_end or match[1].lower() not in _LEADING_HEADS) \
+                or match[1] == "House" and end == head_end:
             continue        # a head alone ("Police said"), or one that needs modifiers
         words = text[start:end].split()
         if any(w.lower().strip("’'s") in _DOCUMENT_WORDS for w in words):
@@ -121,6 +124,8 @@ def _modifiers_start(text: str, head_start: int) -> int:
 _DE_ADJECTIVE = r"[A-ZÄÖÜ][a-zäöüß]+(?:e|en|er|es)"
 _DE_NAME = re.compile(rf"(?<=[a-zäöüß,(„\"] )((?:{_DE_ADJECTIVE} )+)([A-ZÄÖÜ][\wäöüß-]*)"
                       rf"((?: (?:für|der|des|von|zur|zum)(?: die| der| den| das)? [A-ZÄÖÜ][\wäöüß-]+)?)")
+_DE_LEADING = re.compile(r"\b(?:Allianz|Bewegung|Bündnis|Front|Liga|Union|Partei)[ \t]+für(?:[ \t]+(?:die|den|das))?"
+                         r"[ \t]+[A-ZÄÖÜ][\wäöüß-]+")
 _DE_COMPOUND = re.compile(r"\b(?:[A-ZÄÖÜ][a-zäöüß]+-)+(?:" + "|".join(h.capitalize() for h in _HEADS_DE) + r")\b")
 
 
@@ -131,7 +136,7 @@ def _german_names(text: str) -> list[dict]:
             continue
         if hit := _hit(text, match.start(1), match.end(3) if match[3] else match.end(2)):
             hits.append(hit)
-    return hits + _matched(_DE_COMPOUND, text)
+    return hits + _matched(_DE_COMPOUND, text) + _matched(_DE_LEADING, text)
 
 
 _SURNAME = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
@@ -202,6 +207,16 @@ _QUOTED_COALITION = re.compile(r"\b(?:[Ww]ahlkoalition|[Kk]oalition|[Bb]ündnis|
 
 def _quoted_coalitions(text: str) -> list[dict]:
     return _matched(_QUOTED_COALITION, text)
+
+
+# Where a journalist works, and what is based somewhere: "a reporter at the Post and Courier", "managing editor
+# of Iowa Starting Line", "the Charleston-based Post and Courier".
+_CAP_RUN = rf"{_WORD}(?:[ \t]+(?:(?:and|of|for)[ \t]+)?{_WORD})*"
+_AFFILIATION = re.compile(rf"\b(?:reporter|editor|correspondent|columnist|journalist|writer|producer|anchor)[ \t]+"
+                          rf"(?:at|of|for|with)[ \t]+(?:the[ \t]+)?({_CAP_RUN})|\b[A-Z][\w.]*-based[ \t]+({_CAP_RUN})")
+# Chambers by their short names ("Speaking in the Commons").
+_LEGISLATURE = re.compile(r"\bthe[ \t]+(Commons|Lords|Senate|Bundestag|Bundesrat|Sejm|Storting|Riksdag|Folketing|"
+                          r"Eduskunta|Oireachtas|Dáil|Knesset|Duma|Verkhovna Rada|Tweede Kamer)\b")
 
 
 def part_of_title(text: str, start: int, end: int) -> bool:
