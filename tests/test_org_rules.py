@@ -93,3 +93,35 @@ def test_a_persons_surname_is_not_an_organisation():
             "persons": [{"start": 4, "end": 17, "name": "Ana Ruiz-Kahl"}], "legal_refs": [], "countries": []}
     document_organisations(doc, {0: {"sentences": [(0, 47)], "acronyms": []}}, rows)
     assert rows["organisations"] == []
+
+
+@pytest.mark.parametrize("text, names", [
+    ("said Ann Lee, a political reporter at the Valley Sentinel.", ["Valley Sentinel"]),
+    ("according to the Denver-based Mile High Ledger, the", ["Mile High Ledger"]),
+    ("Speaking in the Commons, the MP said", ["Commons"]),
+    ("the House of Lords and the White House", ["House of Lords"]),
+    ("an editorial in the Lakeside Herald’s weekend edition", ["Lakeside Herald"]),
+    ("papers at the Nordic Society for Data Retrieval Conference", []),     # an event
+    ("dans The Journal of Econometrics atteint", ["Journal of Econometrics"]),
+    ("als die Allianz für die Roma antrat", ["Allianz für die Roma"]),
+])
+def test_affiliations_chambers_newspapers(text, names):
+    language = "de" if " die " in text else "en"
+    assert [h["mention"] for h in find_named_orgs(text, language)] == names
+
+
+def test_a_name_found_once_is_named_wherever_it_stands_alone():
+    assert orgs("said Pat Roe, managing editor of Prairie Line Daily, on Monday.",
+                "Prairie Line Daily tracks every endorsement; Prairie Line Daily Editor Joe Smith disagrees.") == \
+        ["Prairie Line Daily", "Prairie Line Daily"]
+
+
+def test_curated_acronyms_inside_compounds_and_chrome_verbs():
+    assert orgs("Die NATO-Mitgliedschaft des Landes.", language="de") == ["NATO"]
+    from pipeline.entities.org_document import document_organisations
+
+    doc = assemble("t", Extraction(blocks=[Block("list_item", "Submit News")]))
+    rows = {"organisations": [{"start": 0, "end": 11, "mention": "Submit News", "source": "model"}],
+            "persons": [], "legal_refs": [], "countries": []}
+    document_organisations(doc, {0: {"sentences": [(0, 11)], "acronyms": []}}, rows)
+    assert rows["organisations"] == []

@@ -16,17 +16,19 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 
-from .gazetteer import load_places
+from .gazetteer import load_organisations, load_places
 from .people import EU_FUND, find_definitions, is_org_name
 from .spans import placed
 from pipeline.model import Document
 
-# Abbreviations that are not organisations: units, currencies, formats, document series, treaties, diseases.
+# Abbreviations that are not organisations: units, currencies, formats, document series and identifiers,
+# treaties, diseases.
 NOT_ORG_ACRONYMS = frozenset("""NGO NGOS CSO THB EU MS NCP MOU COVID SARS HIV AIDS SDG SDGS GDP GNI ICT AI CEO CFO UAM
     ELI CELEX ISBN ISSN DOI URL PDF HTML XML RSS FAQ API USB GPS SMS DNA MEP MEPS TFEU TEU GDPR CFR EUR USD GBP CHF
     JPY CAD AUD UTC GMT BST CET CEST EET EEST EST EDT PST PDT CST CDT MST MDT COM SWD SEC JOIN OJ TV PM AM BC AD CCTV
-    VAT GHG LGBT LGBTI LGBTIQ LGBTQ ICU OK ID PIN CV PR USA UAE""".split())
+    VAT GHG LGBT LGBTI LGBTIQ LGBTQ ICU OK ID PIN CV PR USA UAE PMID PMCID ORCID JEL ARXIV URN ISO""".split())
 _ACRONYM = re.compile(r"(?<![\w/&.’'‑-])([A-Z][A-Z0-9]*(?:[-/&][A-Z][A-Z0-9]*)*)(?![\w’'‑])(?!-[a-zäöü])")
 _ROMAN = re.compile(r"[IVXLCDM]+")
 
@@ -38,7 +40,7 @@ def document_organisations(document: Document, block_results: dict[int, dict], r
     surnames = {p["name"].split()[-1] for p in rows["persons"]} | {p["name"] for p in rows["persons"]}
     orgs[:] = [r for r in orgs if not (r["source"] in ("model", "rule") and
                                        (r["mention"] in surnames or r["mention"] in not_orgs))]
-    orgs[:] = [r for r in orgs if not _title_case_heading_guess(document, r)]
+    orgs[:] = [r for r in orgs if not _title_case_heading_guess(document, r) and not _chrome(r)]
     orgs += _acronym_rows(document, block_results, rows, not_orgs)
     orgs += _repeated_names(document, block_results, rows)
 
@@ -97,6 +99,15 @@ def _defined_otherwise(document: Document) -> set[str]:
     return otherwise - as_body
 
 
+# Site chrome the model takes for a name: "Submit News", "Sign Up", "Read More".
+_CHROME_VERBS = frozenset("""submit subscribe sign follow read share donate login log register download print search join
+    click view skip back send email tweet like""".split())
+
+
+def _chrome(row: dict) -> bool:
+    return row["source"] == "model" and row["mention"].split()[0].lower() in _CHROME_VERBS and not is_org_name(row["mention"])
+
+
 def _title_case_heading_guess(document: Document, row: dict) -> bool:
     if row["source"] != "model" or is_org_name(row["mention"]):
         return False
@@ -127,8 +138,9 @@ def _acronym_rows(document: Document, block_results: dict[int, dict], rows: dict
             before = block.text[max(0, match.start() - 30):match.start()]
             clean[acronym] += not re.search(r"[A-ZÀ-Þ][a-zà-ÿ]+[ \t]+$", before)     # "Kinga KOBESCAK": a surname
     found = []
+    curated = _curated_acronyms()
     for acronym, places_used in uses.items():
-        if len(places_used) < 2 or clean[acronym] < 2:
+        if (len(places_used) < 2 or clean[acronym] < 2) and acronym not in curated:
             continue
         for b, start, end in places_used:
             block = document.blocks[b]
@@ -137,10 +149,17 @@ def _acronym_rows(document: Document, block_results: dict[int, dict], rows: dict
                 continue
             rows["organisations"][:] = [r for r in rows["organisations"]
                                         if (r["start"], r["end"]) not in guesses or not (r["start"] < doc_end and doc_start < r["end"])]
-            hit = {"start": start, "end": end, "mention": acronym, "org_id": None, "name": acronym, "type": None,
-                   "source": "document"}
+            org = curated.get(acronym)
+            hit = {"start": start, "end": end, "mention": acronym, "org_id": org and org.org_id,
+                   "name": org.name if org else acronym, "type": org and org.type, "source": "document"}
             found.append(placed(document.doc_id, block, block_results[b]["sentences"], hit))
     return found
+
+
+@lru_cache(maxsize=1)
+def _curated_acronyms() -> dict:
+    """The gazetteer's acronyms, found here too where a compound hides them from it ("NATO-Mitgliedschaft")."""
+    return {acronym: org for org in load_organisations() for acronym in org.acronyms}
 
 
 def _acronym_like(acronym: str, places, not_orgs: set[str]) -> bool:

@@ -24,12 +24,15 @@ _HEADS_EN = frozenset("""police office court courts foundation foundations agenc
     coalition university lab laboratory panel commission committee institute association network centre center
     bureau authority alliance federation magazine party council union service directorate tribunal clinic college
     academy trust society corporation company bank movement organisation organization inspectorate secretariat
-    observatory team house""".split())
+    observatory team house government international times register herald tribune gazette chronicle telegraph
+    courier""".split())     # and newspapers: "New York Times", "Des Moines Register"
 # Heads that make a name only with a complement ("Ministry of Justice"), never alone after "the".
 _LEADING_HEADS = frozenset("ministry university department office agency court foundation foundations institute "
                            "commission committee council bureau panel directorate secretariat house".split())
 _HEADS_DE = ("kommission", "stiftung", "partei", "union", "ministerium", "amt", "gericht", "agentur", "behörde",
              "bewegung", "verband", "verein", "polizei", "allianz", "institut", "zentrum", "rat")
+_EVENTS = frozenset("conference conferences summit congress meeting workshop symposium festival".split())
+_ON_HEADS = frozenset("panel committee commission council group network forum observatory".split())
 _OPENERS = frozenset("""the a an this that these those in at on for from by with to of and but or as after before since
     when while if like according his her their its our your my every each some many most all both other another
     former dear""".split())
@@ -84,14 +87,16 @@ def _head_names(text: str) -> list[dict]:
         start = _modifiers_start(text, head_start)
         tail = _TAIL.match(text, head_end)
         end = head_end
+        if tail and re.match(r"[ \t]+on\b", tail.group()) and match[1].lower() not in _ON_HEADS:
+            tail = None         # "Panel on Climate Change", not "Courier on Twitter"
         if tail and not re.match(r"[ \t]+(?:and|in)\b", tail.group()) and not _NOT_TAIL.match(tail.group()):
             end = tail.end()
         if start == head_start and (end == head_end or match[1].lower() not in _LEADING_HEADS) \
                 or match[1] == "House" and end == head_end:
             continue        # a head alone ("Police said"), or one that needs modifiers
         words = text[start:end].split()
-        if any(w.lower().strip("’'s") in _DOCUMENT_WORDS for w in words):
-            continue
+        if any(w.lower().strip("’'s") in _DOCUMENT_WORDS for w in words) or words[-1].lower() in _EVENTS:
+            continue        # a document named after a body, or an event ("… Retrieval Conference")
         if hit := _hit(text, start, end):
             hits.append(hit)
     return hits
@@ -102,8 +107,8 @@ def _modifiers_start(text: str, head_start: int) -> int:
     start = head_start
     while True:
         before = _WORD_BEFORE.search(text, max(0, start - 60), start)
-        if before and start != head_start and re.search(r"['’]s?$", before[1]):
-            break
+        if before and (before[1] in ("The", "A", "An") or start != head_start and re.search(r"['’]s?$", before[1])):
+            break           # an article begins the name; a possessive stands only right before the head
         if before:
             start = before.start(1)
             continue
@@ -159,8 +164,9 @@ def _law_firms(text: str) -> list[dict]:
 
 
 # "The" with a capital inside a sentence: a title ("read The Intercept", "Follow The Gleaner on Twitter").
-_PUBLICATION = re.compile(rf"(?:(?:^|[\s(])[a-z]+,?[ \t]+|(?:^|[.!?][ \t]+)[A-Z][a-z]+[ \t]+(?=The[ \t]+{_WORD}(?:[ \t]+{_WORD}){{0,3}}"
-                          rf"[ \t]+[a-z]))The[ \t]+({_WORD}(?:[ \t]+{_WORD}){{0,3}})")
+_TITLE = rf"{_WORD}(?:[ \t]+(?:(?:of|for|and)[ \t]+)?{_WORD}){{0,3}}"
+_PUBLICATION = re.compile(rf"(?:(?:^|[\s(])[a-z]+,?[ \t]+|(?:^|[.!?][ \t]+)[A-Z][a-z]+[ \t]+(?=The[ \t]+{_TITLE}[ \t]+[a-z]))"
+                          rf"The[ \t]+({_TITLE})")
 
 
 def _publications(text: str) -> list[dict]:
@@ -170,7 +176,7 @@ def _publications(text: str) -> list[dict]:
 
 # A capital after a lower-case letter inside one word ("FiveThirtyEight", "DiEM25"); not "McAllister", "iPhone".
 _BRAND = re.compile(r"(?<![\w@#/.-])(?!(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|O)[A-Z][a-z]+\b)[A-Z][a-z]+[A-Z][\w]*"
-                    r"(?:\.(?:com|org|net))?(?![\w@/-])")
+                    r"(?:\.(?:com|org|net))?(?![\w@/-])(?![ \t]+[A-Z])")
 _PLATFORMS = frozenset("""YouTube LinkedIn WhatsApp TikTok PayPal iPhone iPad WeChat OneDrive SharePoint PowerPoint
     JavaScript GitHub DropBox SoundCloud""".split())
 
