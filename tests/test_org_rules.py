@@ -104,6 +104,7 @@ def test_a_persons_surname_is_not_an_organisation():
     ("papers at the Nordic Society for Data Retrieval Conference", []),     # an event
     ("dans The Journal of Econometrics atteint", ["Journal of Econometrics"]),
     ("als die Allianz für die Roma antrat", ["Allianz für die Roma"]),
+    ("against the ruling Blue Lake party’s plans, not at a New Year party", ["Blue Lake"]),
 ])
 def test_affiliations_chambers_newspapers(text, names):
     language = "de" if " die " in text else "en"

@@ -50,7 +50,7 @@ def find_named_orgs(text: str, language: str = "en") -> list[dict]:
     """Organisation names in ``text`` found by their head noun and the other rules above."""
     hits = _head_names(text) if language not in ("de",) else _german_names(text)
     hits += _law_firms(text) + _publications(text) + _brands(text) + _examples(text) + _quoted_coalitions(text)
-    hits += _matched(_AFFILIATION, text) + _matched(_LEGISLATURE, text)
+    hits += _matched(_AFFILIATION, text) + _matched(_LEGISLATURE, text) + _matched(_PARTY, text)
     hits.sort(key=lambda h: (h["start"], -(h["end"] - h["start"])))
     kept: list[dict] = []
     for hit in hits:
@@ -220,6 +220,9 @@ def _quoted_coalitions(text: str) -> list[dict]:
 _CAP_RUN = rf"{_WORD}(?:[ \t]+(?:(?:and|of|for)[ \t]+)?{_WORD})*"
 _AFFILIATION = re.compile(rf"\b(?:reporter|editor|correspondent|columnist|journalist|writer|producer|anchor)[ \t]+"
                           rf"(?:at|of|for|with)[ \t]+(?:the[ \t]+)?({_CAP_RUN})|\b[A-Z][\w.]*-based[ \t]+({_CAP_RUN})")
+# A party named before the word "party": "the ruling Georgian Dream party", "the opposition Civic Platform party".
+_PARTY = re.compile(rf"\b(?:ruling|governing|opposition|nationalist|populist|far-right|far-left|centrist)[ \t]+"
+                    rf"({_WORD}(?:[ \t]+{_WORD})*)[ \t]+party\b")
 # Chambers by their short names ("Speaking in the Commons").
 _LEGISLATURE = re.compile(r"\bthe[ \t]+(Commons|Lords|Senate|Bundestag|Bundesrat|Sejm|Storting|Riksdag|Folketing|"
                           r"Eduskunta|Oireachtas|Dáil|Knesset|Duma|Verkhovna Rada|Tweede Kamer)\b")
