@@ -5,7 +5,8 @@ A block alone cannot tell these; the document can:
 - an acronym the document uses again and again, standing alone ("SDSM", "VMRO-DPMNE", "AA/A", "CBC"), is an
   organisation unless the document defines it as something else ("Genocide Convention (CPPCG)", "Framework
   for Income Taxation (BEFIT)") or it is a common abbreviation (:data:`NOT_ORG_ACRONYMS`);
-- a name of several words found once (by any rule or the model) is the same body wherever else it stands alone;
+- a name of several words a rule or a definition found once is the same body wherever else it stands alone
+  (not the model's guesses, whose slips would multiply);
 - a name the model takes for an organisation that is the surname of a person the document names
   ("Dr. Mustafa Al-Kahlot" … "Al-Kahlot said") is that person;
 - in a heading written in title case every word looks like a name: the model's organisations there need an
@@ -52,7 +53,7 @@ def _repeated_names(document: Document, block_results: dict[int, dict], rows: di
     """
     known: dict[str, dict] = {}
     for row in rows["organisations"]:
-        if len(row["mention"].split()) >= 2 and row["source"] != "short_form":
+        if len(row["mention"].split()) >= 2 and row["source"] in ("rule", "acronym"):     # not the model's guesses
             known.setdefault(row["mention"], row)
     if not known:
         return []
