@@ -4,13 +4,14 @@ A block alone cannot tell these; the document can:
 
 - an acronym the document uses again and again, standing alone ("SDSM", "VMRO-DPMNE", "AA/A", "CBC"), is an
   organisation unless the document defines it as something else ("Genocide Convention (CPPCG)", "Framework
-  for Income Taxation (BEFIT)") or it is a common abbreviation (:data:`NOT_ORG_ACRONYMS`);
+  for Income Taxation (BEFIT)", "the RESTORE law") or it is a common abbreviation (:data:`NOT_ORG_ACRONYMS`);
+  the gazetteer's acronyms are found here too inside compounds the tokenizer keeps whole ("NATO-Mitgliedschaft");
 - a name of several words a rule or a definition found once is the same body wherever else it stands alone
   (not the model's guesses, whose slips would multiply);
 - a name the model takes for an organisation that is the surname of a person the document names
   ("Dr. Mustafa Al-Kahlot" … "Al-Kahlot said") is that person;
 - in a heading written in title case every word looks like a name: the model's organisations there need an
-  organisation's head word ("Blockade and Little Aid" is not one).
+  organisation's head word ("Blockade and Little Aid" is not one), and site chrome is not a name ("Submit News").
 """
 
 from __future__ import annotations
