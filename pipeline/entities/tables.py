@@ -19,7 +19,7 @@ TABLES = [
             "doc_id": "Document id (documents.doc_id).",
             "org_id": "Canonical id in pipeline/data/organisations.toml for gazetteer matches (and acronyms linked to them); empty otherwise.",
             "name": "Canonical name for gazetteer matches, the long form for acronyms the document defines, else the mention.",
-            "type": "eu_institution, eu_body, eu_agency, eu_network, international_organisation, un_body, council_of_europe_body, osce_body, political_group, national_body or ngo (gazetteer); empty for model matches.",
+            "type": "eu_institution, eu_body, eu_agency, eu_network, international_organisation, un_body, council_of_europe_body, osce_body, political_group, national_body or ngo (gazetteer); empty for model, rule and document matches (a document row takes a gazetteer acronym's type).",
             "mention": "The text as written.",
             "source": "gazetteer, short_form (an EU institution by its short form, 'the Council', 'Parliament', 'la Commission', 'der Rat', in a document that names the EU), model (spaCy NER), rule (a name built on an organisation's head noun such as 'Office' or 'Hospital', a law firm, a publication, a brand, a body given as an example, pipeline/entities/org_names.py), acronym (an acronym or long form defined in the document) or document (an acronym the document uses again and again as a name, or a name found elsewhere in the document, repeated).",
             **_PROVENANCE,
