@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from .gazetteer import load_organisations, load_places
 from .people import EU_FUND, find_definitions, is_org_name
-from .spans import placed
+from .spans import SpanIndex, placed
 from pipeline.model import Document
 
 # Abbreviations that are not organisations: units, currencies, formats, document series and identifiers,
@@ -42,7 +42,9 @@ def document_organisations(document: Document, block_results: dict[int, dict], r
     surnames = {p["name"].split()[-1] for p in rows["persons"]} | {p["name"] for p in rows["persons"]}
     orgs[:] = [r for r in orgs if not (r["source"] in ("model", "rule") and
                                        (r["mention"] in surnames or r["mention"] in not_orgs))]
-    orgs[:] = [r for r in orgs if not _title_case_heading_guess(document, r) and not _chrome(r)]
+    headings = SpanIndex(_title_case_headings(document))
+    orgs[:] = [r for r in orgs if not (r["source"] == "model" and not is_org_name(r["mention"])
+                                       and headings.overlaps(r["start"], r["end"])) and not _chrome(r)]
     orgs += _acronym_rows(document, block_results, rows, not_orgs)
     orgs += _repeated_names(document, block_results, rows)
 
@@ -58,7 +60,7 @@ def _repeated_names(document: Document, block_results: dict[int, dict], rows: di
             known.setdefault(row["mention"], row)
     if not known:
         return []
-    taken = sorted((r["start"], r["end"]) for name in ("organisations", "persons", "legal_refs") for r in rows[name])
+    taken = SpanIndex([(r["start"], r["end"]) for name in ("organisations", "persons", "legal_refs") for r in rows[name]])
     names = "|".join(map(re.escape, sorted(known, key=len, reverse=True)))
     pattern = re.compile(rf"(?<![\w&-])(?:{names})(?![\w&-])(?![ \t]+[A-Z])")
     found = []
@@ -66,8 +68,7 @@ def _repeated_names(document: Document, block_results: dict[int, dict], rows: di
         if b not in block_results:
             continue
         for match in pattern.finditer(block.text):
-            start, end = block.start + match.start(), block.start + match.end()
-            if any(s < end and start < e for s, e in taken):
+            if taken.overlaps(block.start + match.start(), block.start + match.end()):
                 continue
             row = known[match.group()]
             hit = {"start": match.start(), "end": match.end(), "mention": match.group(), "org_id": row["org_id"],
@@ -110,23 +111,23 @@ def _chrome(row: dict) -> bool:
     return row["source"] == "model" and row["mention"].split()[0].lower() in _CHROME_VERBS and not is_org_name(row["mention"])
 
 
-def _title_case_heading_guess(document: Document, row: dict) -> bool:
-    if row["source"] != "model" or is_org_name(row["mention"]):
-        return False
+def _title_case_headings(document: Document) -> list[tuple[int, int]]:
+    spans = []
     for block in document.blocks:
-        if block.kind == "heading" and block.start <= row["start"] and row["end"] <= block.start + len(block.text):
+        if block.kind == "heading":
             words = [w for w in re.findall(r"[^\W\d_]+", block.text) if len(w) > 3]
-            return len(words) >= 2 and all(w[0].isupper() for w in words)
-    return False
+            if len(words) >= 2 and all(w[0].isupper() for w in words):
+                spans.append((block.start, block.start + len(block.text)))
+    return spans
 
 
 def _acronym_rows(document: Document, block_results: dict[int, dict], rows: dict[str, list[dict]],
                   not_orgs: set[str]) -> list[dict]:
     places = load_places(language=document.language or "en")
-    taken = sorted((r["start"], r["end"]) for name in ("organisations", "persons", "legal_refs", "countries")
-                   for r in rows[name])
     # the model's guesses without a head word give way ("CBC House" in "CBC House members")
     guesses = {(r["start"], r["end"]) for r in rows["organisations"] if r["source"] == "model" and not is_org_name(r["mention"])}
+    taken = SpanIndex([(r["start"], r["end"]) for name in ("organisations", "persons", "legal_refs", "countries")
+                       for r in rows[name] if (r["start"], r["end"]) not in guesses])
     uses: dict[str, list[tuple[int, int, int]]] = defaultdict(list)     # acronym -> (block, start, end)
     clean: dict[str, int] = defaultdict(int)
     for b, block in enumerate(document.blocks):
@@ -147,14 +148,16 @@ def _acronym_rows(document: Document, block_results: dict[int, dict], rows: dict
         for b, start, end in places_used:
             block = document.blocks[b]
             doc_start, doc_end = block.start + start, block.start + end
-            if any(s < doc_end and doc_start < e for s, e in taken if (s, e) not in guesses):
+            if taken.overlaps(doc_start, doc_end):
                 continue
-            rows["organisations"][:] = [r for r in rows["organisations"]
-                                        if (r["start"], r["end"]) not in guesses or not (r["start"] < doc_end and doc_start < r["end"])]
             org = curated.get(acronym)
             hit = {"start": start, "end": end, "mention": acronym, "org_id": org and org.org_id,
                    "name": org.name if org else acronym, "type": org and org.type, "source": "document"}
             found.append(placed(document.doc_id, block, block_results[b]["sentences"], hit))
+    if found and guesses:
+        used = SpanIndex([(r["start"], r["end"]) for r in found])
+        rows["organisations"][:] = [r for r in rows["organisations"]
+                                    if (r["start"], r["end"]) not in guesses or not used.overlaps(r["start"], r["end"])]
     return found
 
 
