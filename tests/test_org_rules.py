@@ -126,3 +126,8 @@ def test_curated_acronyms_inside_compounds_and_chrome_verbs():
             "persons": [], "legal_refs": [], "countries": []}
     document_organisations(doc, {0: {"sentences": [(0, 11)], "acronyms": []}}, rows)
     assert rows["organisations"] == []
+
+
+def test_the_long_form_of_an_acronym_used_as_a_name():
+    found = orgs("Die Soziale Erneuerung (SEP) gewann; die SEP regiert.", "Die SEP verlor später.", language="de")
+    assert found == ["Soziale Erneuerung", "SEP", "SEP", "SEP"]

@@ -5,6 +5,7 @@ A block alone cannot tell these; the document can:
 - an acronym the document uses again and again, standing alone ("SDSM", "VMRO-DPMNE", "AA/A", "CBC"), is an
   organisation unless the document defines it as something else ("Genocide Convention (CPPCG)", "Framework
   for Income Taxation (BEFIT)", "the RESTORE law") or it is a common abbreviation (:data:`NOT_ORG_ACRONYMS`);
+  so is the long form the document gives for it ("Demokratische Erneuerung (DOM)");
   the gazetteer's acronyms are found here too inside compounds the tokenizer keeps whole ("NATO-Mitgliedschaft");
 - a name of several words a rule or a definition found once is the same body wherever else it stands alone
   (not the model's guesses, whose slips would multiply);
@@ -46,7 +47,28 @@ def document_organisations(document: Document, block_results: dict[int, dict], r
     orgs[:] = [r for r in orgs if not (r["source"] == "model" and not is_org_name(r["mention"])
                                        and headings.overlaps(r["start"], r["end"])) and not _chrome(r)]
     orgs += _acronym_rows(document, block_results, rows, not_orgs)
+    orgs += _long_forms(document, block_results, rows)
     orgs += _repeated_names(document, block_results, rows)
+
+
+def _long_forms(document: Document, block_results: dict[int, dict], rows: dict[str, list[dict]]) -> list[dict]:
+    """The long form a document gives for an acronym it uses as a name: "Demokratische Erneuerung (DOM)"."""
+    used = {r["mention"] for r in rows["organisations"] if r["source"] == "document"}
+    if not used:
+        return []
+    taken = SpanIndex([(r["start"], r["end"]) for name in ("organisations", "persons", "legal_refs") for r in rows[name]])
+    found = []
+    for b, block in enumerate(document.blocks):
+        if b not in block_results or "(" not in block.text:
+            continue
+        for definition in find_definitions(block.text, load_places()):
+            start, end = definition["long_start"], definition["long_end"]
+            if definition["short"] in used and not taken.overlaps(block.start + start, block.start + end):
+                name = " ".join(block.text[start:end].split())
+                hit = {"start": start, "end": end, "mention": block.text[start:end], "org_id": None, "name": name,
+                       "type": None, "source": "document"}
+                found.append(placed(document.doc_id, block, block_results[b]["sentences"], hit))
+    return found
 
 
 def _repeated_names(document: Document, block_results: dict[int, dict], rows: dict[str, list[dict]]) -> list[dict]:
