@@ -131,3 +131,12 @@ def test_curated_acronyms_inside_compounds_and_chrome_verbs():
 def test_the_long_form_of_an_acronym_used_as_a_name():
     found = orgs("Die Soziale Erneuerung (SEP) gewann; die SEP regiert.", "Die SEP verlor später.", language="de")
     assert found == ["Soziale Erneuerung", "SEP", "SEP", "SEP"]
+
+
+@pytest.mark.parametrize("text", ["ABCD" * 5000, "AB-" * 7000, "U.S." * 5000 + " Court", "A’" * 5000 + "s Office"])
+def test_long_runs_without_spaces_take_no_quadratic_time(text):
+    import time
+
+    started = time.perf_counter()
+    orgs(text)
+    assert time.perf_counter() - started < 3       # 0.05 s here; a start at every capital took 14 s

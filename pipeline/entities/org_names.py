@@ -37,7 +37,7 @@ _OPENERS = frozenset("""the a an this that these those in at on for from by with
     when while if like according his her their its our your my every each some many most all both other another
     former dear""".split())
 # A capitalised word of a name: "Al-Shifa", "Attorney’s", "U.S.", "+972", "ACLU".
-_WORD = r"(?:U\.S\.|U\.K\.|\+\d+|\d+[A-Za-z]+|[A-Z][\w’'&.-]*\w|[A-Z])"
+_WORD = r"(?:U\.S\.|U\.K\.|\+\d+|\d+[A-Za-z]+|[A-Z][\w’'&.-]{0,40}\w|[A-Z])"       # bounded: no quadratic scans
 _CONNECTOR = r"(?:of|for|on|and|against|in)"
 _TAIL = re.compile(rf"[ \t]+(?:{_CONNECTOR}[ \t]+)(?:the[ \t]+)?{_WORD}(?:[ \t]+(?:(?:and|for|of|on|the)[ \t]+)?{_WORD})*")
 _POSSESSIVE = re.compile(r"(?:['’]s?|[\s.,;:(\[]+)$")
@@ -219,7 +219,7 @@ def _quoted_coalitions(text: str) -> list[dict]:
 # of Iowa Starting Line", "the Charleston-based Post and Courier".
 _CAP_RUN = rf"{_WORD}(?:[ \t]+(?:(?:and|of|for)[ \t]+)?{_WORD})*"
 _AFFILIATION = re.compile(rf"\b(?:reporter|editor|correspondent|columnist|journalist|writer|producer|anchor)[ \t]+"
-                          rf"(?:at|of|for|with)[ \t]+(?:the[ \t]+)?({_CAP_RUN})|\b[A-Z][\w.]*-based[ \t]+({_CAP_RUN})")
+                          rf"(?:at|of|for|with)[ \t]+(?:the[ \t]+)?({_CAP_RUN})|\b[A-Z][\w.]{{0,40}}-based[ \t]+({_CAP_RUN})")
 # A party named before the word "party": "the ruling Georgian Dream party", "the opposition Civic Platform party".
 _PARTY = re.compile(rf"\b(?:ruling|governing|opposition|nationalist|populist|far-right|far-left|centrist)[ \t]+"
                     rf"({_WORD}(?:[ \t]+{_WORD})*)[ \t]+party\b")

@@ -63,7 +63,7 @@ def find_persons(text: str, model_ents: list[tuple[int, int, str]], blocked: lis
 
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
-_NAME_RUN = re.compile(rf"(?:\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Mme)\.?\s)?[{_UPPER}][^\s,;:.!?()\[\]\"“”/]*"
+_NAME_RUN = re.compile(rf"(?:\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Mme)\.?\s)?(?<![^\s,;:.!?()\[\]\"“”/‘])[{_UPPER}][^\s,;:.!?()\[\]\"“”/]*"
                        rf"(?:\s(?:(?:{'|'.join(sorted(_PARTICLES))})\s)?[{_UPPER}][^\s,;:.!?()\[\]\"“”/]*)+")
 
 
