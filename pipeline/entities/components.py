@@ -4,6 +4,7 @@
                         their short forms ("the Council", "la Commission"), countries
                         (pycountry plus ``data/regions.toml``), demonyms, regions and cities;
 ``thb_legal_refs``      EU legal acts, COM/SWD documents, CELEX numbers and ELI URIs to CELEX;
+``thb_named_orgs``      organisation names built on a head noun, law firms, publications, brands;
 ``thb_persons``         people with the role the text gives them;
 ``thb_model_orgs``      the model's ORG entities that survive the rules' filters;
 ``thb_figures``         stated quantities with unit, qualifier, subject and period;
@@ -29,8 +30,9 @@ from .figures import find_figures
 from .gazetteer import find_code_lists, load_organisations, load_places
 from .institutions import find_short_forms
 from .legal import find_legal_refs
+from .org_names import find_named_orgs, part_of_title
 from .people import NOT_NAME_WORDS, find_definitions, find_persons, is_org_name, model_organisations
-from .spans import overlaps, spans_of
+from .spans import inside, overlaps, spans_of
 from .tables import COLUMNS
 
 # Doc.user_data key: the block's text, set when only the rows are wanted (entity_tables), not doc.ents.
@@ -50,6 +52,7 @@ def register_components() -> None:
         return
     Language.factory("thb_gazetteer", func=lambda nlp, name: GazetteerComponent(nlp))
     Language.component("thb_legal_refs", func=_legal_refs_component)
+    Language.component("thb_named_orgs", func=_named_orgs_component)
     Language.factory("thb_persons", func=lambda nlp, name: PersonsComponent())
     Language.factory("thb_model_orgs", func=lambda nlp, name: ModelOrgsComponent(nlp))
     Language.component("thb_figures", func=_figures_component)
@@ -179,6 +182,17 @@ def _legal_refs_component(doc):
     return doc
 
 
+def _named_orgs_component(doc):
+    """Organisation names the rules build on a head noun, law firms, publications, brands (:mod:`.org_names`)."""
+    hits = doc._.thb_hits
+    taken = spans_of(hits["organisations"]) + spans_of(hits["legal_refs"])
+    places = spans_of(hits["places"]) + spans_of(hits["countries"])     # "Turkish Friendship Hospital" is a name
+    found = [h for h in find_named_orgs(hits["text"], hits["language"])
+             if not overlaps(h["start"], h["end"], taken) and not inside(h["start"], h["end"], places)]
+    hits["organisations"] = sorted(hits["organisations"] + found, key=lambda h: h["start"])
+    return doc
+
+
 class PersonsComponent:
     def __init__(self):
         self.not_names = _not_name_words()
@@ -213,8 +227,8 @@ class ModelOrgsComponent:
         roles = [p["role_span"] for p in hits["persons"] if p["role_span"]]
         blocked = spans_of(hits["organisations"]) + spans_of(hits["persons"]) + spans_of(hits["legal_refs"]) + roles
         places = spans_of(hits["countries"]) + spans_of(hits["places"])
-        found = model_organisations(hits["text"], hits["model_ents"], blocked, places, self.place_names,
-                                    _not_name_words())
+        found = [h for h in model_organisations(hits["text"], hits["model_ents"], blocked, places, self.place_names,
+                                                _not_name_words()) if not part_of_title(hits["text"], h["start"], h["end"])]
         hits["organisations"] = sorted(hits["organisations"] + found, key=lambda h: h["start"])
         return doc
 

@@ -30,6 +30,7 @@ from functools import partial
 from .components import TABLES_ONLY, register_components
 from .gazetteer import DATA_DIR, load_organisations, load_places
 from .institutions import eu_context
+from .org_document import document_organisations
 from pipeline.model import Block, Document
 from .people import link_acronyms, next_block_role
 from .spans import placed
@@ -72,7 +73,7 @@ def build_nlp(model: str | None = DEFAULT_MODEL, language: str = "en"):
             log.warning("spaCy model %s is not installed: entities come from gazetteer and rules only", model)
         nlp = spacy.blank(language)
         nlp.add_pipe("sentencizer")
-    for name in ("thb_gazetteer", "thb_legal_refs", "thb_persons", "thb_model_orgs", "thb_figures",
+    for name in ("thb_gazetteer", "thb_legal_refs", "thb_named_orgs", "thb_persons", "thb_model_orgs", "thb_figures",
                  "thb_acronyms", "thb_export"):
         nlp.add_pipe(name)
     return nlp
@@ -211,6 +212,7 @@ def document_rows(document: Document, block_results: dict[int, dict]) -> dict[st
                         for h in hits]
             rows[name].extend(placed(document.doc_id, block, result["sentences"], hit) for hit in hits)
     rows["organisations"] = link_acronyms(document, block_results, rows["organisations"])
+    document_organisations(document, block_results, rows)
     if not eu_context(document.text, rows["organisations"]):
         rows["organisations"] = [row for row in rows["organisations"] if row["source"] != "short_form"]
     return {name: [_project(row, COLUMNS[name]) for row in sorted(table, key=lambda r: r["start"])]

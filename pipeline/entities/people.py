@@ -63,7 +63,7 @@ def find_persons(text: str, model_ents: list[tuple[int, int, str]], blocked: lis
 
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
-_NAME_RUN = re.compile(rf"(?:\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Mme)\.?\s)?[{_UPPER}][^\s,;:.!?()\[\]\"“”/]*"
+_NAME_RUN = re.compile(rf"(?:\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Mme)\.?\s)?(?<![^\s,;:.!?()\[\]\"“”/‘])[{_UPPER}][^\s,;:.!?()\[\]\"“”/]*"
                        rf"(?:\s(?:(?:{'|'.join(sorted(_PARTICLES))})\s)?[{_UPPER}][^\s,;:.!?()\[\]\"“”/]*)+")
 
 
@@ -189,7 +189,7 @@ def next_block_role(block: Block | None) -> str | None:
 # --- organisations from the model ----------------------------------------------------------------
 
 _NOT_ORG_HEADS = frozenset("""countries states nationals citizens members strategy directive regulation decision
-    charter convention report study act treaty statute protocol agenda plan agencies organisations organizations
+    charter convention report study act treaty statute protocol agenda plan goals agencies organisations organizations
     institutions authorities bodies partners stakeholders ministries services networks platforms
     summit summits conference conferences olympics games festival""".split())  # events, not bodies
 _EVENT_WORDS = frozenset("summit conference festival".split())
@@ -198,7 +198,7 @@ _NOT_ORGS = frozenset("""NGO NGOs CSO CSOs THB EU MS NCP MoU MoUs COVID SDG SDGs
     DOI URL PDF HTML MEP MEPs Twitter Facebook Instagram WhatsApp LinkedIn YouTube TikTok Telegram
     UTC GMT BST CET CEST EET EEST CST CDT EST EDT PST PDT MST MDT""".split())  # time zones after a clock time
 # EU budget programmes are named like bodies ("European Social Fund Plus") but are not organisations.
-_EU_FUND = re.compile(r"^(?:European|EU)\b.*\bFunds?\b|^(?:ERDF|ESF\+?|EAFRD|EAGF|AMIF|ISF|BMVI|EMFAF|JTF|EGF|RRF|CERV)$")
+EU_FUND = re.compile(r"^(?:European|EU)\b.*\bFunds?\b|^(?:ERDF|ESF\+?|EAFRD|EAGF|AMIF|ISF|BMVI|EMFAF|JTF|EGF|RRF|CERV)$")
 # A person's name glued to the next line's title ("Hana RAISSIPress Officer") in a contacts list.
 _GLUED_NAME = re.compile(r"[A-Z]{2,}[A-Z][a-z]")
 # A country's abbreviation the model leaves out of the name it belongs to.
@@ -230,7 +230,7 @@ def model_organisations(text: str, model_ents: list[tuple[int, int, str]], block
             continue
         # "the Council of" -> "Council"; "Observer Countries'" -> "Observer Countries";
         # "International Criminal Court’s" -> "International Criminal Court"; "Georgian Dream party" -> "Georgian Dream"
-        trimmed = re.search(r"^(?:the\s+)?(.*?)(?-i:\s+party)?(?:['’]s)?[\s'’]*(?:\s(?:of|and|for|the|in|on))*[\s'’.,;:]*$",
+        trimmed = re.search(r"^(?:the\s+)?(.*?)(?-i:\s+party)?(?:['’]s)?[\s'’]*(?:\s(?:of|and|for|the|in|on))*[\s'’.,;:(]*$",
                             text[ent_start:ent_end], re.I | re.S)
         name = trimmed[1]
         start = ent_start + trimmed.start(1)
@@ -250,7 +250,7 @@ def _person_like(name: str, not_names: frozenset[str]) -> bool:
 
     So are people named together ("Grant and Ambersley"), each of one to three such words.
     """
-    if _GLUED_NAME.search(name) or _EU_FUND.search(name):
+    if _GLUED_NAME.search(name) or EU_FUND.search(name):
         return True     # not an organisation either way
     people = re.split(r"\s+(?:and|&)\s+", name)
     if len(people) > 1:
@@ -295,7 +295,8 @@ def _plausible_org(text: str, place_names: frozenset[str]) -> bool:
 # --- acronyms defined in a document ----------------------------------------------------------------
 
 _DEFINITION = re.compile(r"\(\s*(?P<short>[A-Za-z][\w&./-]*(?: [A-Z][\w&./-]*)?)\s*\)")
-_CONNECTORS = frozenset("of for and the on against in to de des du la le del della van voor en für und & -".split())
+_CONNECTORS = frozenset("of for and the on against in to de des du la le del della van voor en für und der die dem den "
+                         "het & -".split())
 _NOT_ACRONYMS = frozenset({"EU"})
 
 
@@ -345,7 +346,7 @@ def _long_form(text: str, paren: int, short: str) -> tuple[int, int] | None:
 
 
 def is_org_name(name: str) -> bool:
-    return any(w.lower() in _ORG_WORDS for w in re.split(r"[\s-]+", name)) and not _EU_FUND.search(name)
+    return any(w.lower() in _ORG_WORDS for w in re.split(r"[\s-]+", name)) and not EU_FUND.search(name)
 
 
 def link_acronyms(document: Document, block_results: dict[int, dict], rows: list[dict]) -> list[dict]:
@@ -379,10 +380,11 @@ class _RowsBySpan:
         self.rows = {(r["start"], r["end"]): r for r in rows}
         self.keys = sorted(self.rows)
         self.gazetteer = SpanIndex([(r["start"], r["end"]) for r in rows if r["source"] in ("gazetteer", "short_form")])
+        self.rules = [(r["start"], r["end"]) for r in rows if r["source"] == "rule"]   # kept when longer
 
     def add_acronym(self, doc_id: str, block: Block, sentences, hit: dict, definition: dict) -> None:
         start, end = block.start + hit["start"], block.start + hit["end"]
-        if self.gazetteer.overlaps(start, end):
+        if self.gazetteer.overlaps(start, end) or any(s <= start and end <= e and e - s > end - start for s, e in self.rules):
             return
         nearby = self.keys[bisect_right(self.keys, (start - 300,)):bisect_right(self.keys, (end,))]
         for key in [k for k in nearby if k[0] < end and start < k[1]]:
