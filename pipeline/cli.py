@@ -93,6 +93,9 @@ def _run_flow(sources, settings, progress, dask_address=None):
 
     started = time.monotonic()
     _prefect_environment()
+    from flows.server import serving, start_local_server
+
+    server = start_local_server()     # first: it starts while Prefect is imported and the pipelines built
     from flows.ingest import ingest, ingest_on_dask, set_progress, settings_dict
 
     from .run import RunSummary
@@ -107,7 +110,7 @@ def _run_flow(sources, settings, progress, dask_address=None):
         flow = ingest_on_dask(dask_address)
         if settings.batches == 1:
             settings.batches = _dask_workers(dask_address)
-    with _signals_end_the_run():
+    with _signals_end_the_run(), serving(server):
         result = flow(sources=sources, settings=settings_dict(settings))
     result["out_dir"] = Path(result["out_dir"])
     result["seconds"] = time.monotonic() - started  # includes starting Prefect
