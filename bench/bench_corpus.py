@@ -21,6 +21,9 @@ Printed in one run:
             peak memory of the whole process tree (RSS summed over the process and its
             children, sampled every 0.2 s);
   re-run    the same command again over the unchanged corpus;
+  prefect   in each run's stages: the time around the flow's body (Prefect's temporary server
+            started and stopped, the flow run recorded); Prefect's database is created before
+            the first run, as a user's ~/.prefect has it after their first run;
   dask      with ``--dask``: a local Dask cluster started here (``dask scheduler`` and two
             ``dask worker --nworkers 1 --nthreads 1`` on 127.0.0.1, workers allowed to start
             processes), the same `thb run` with ``--dask-address`` into fresh output folders, its
@@ -176,6 +179,15 @@ def thb_run(corpus: Path, work: Path, extra: list[str], cluster: tuple[int, ...]
             "returncode": process.returncode}
 
 
+def prepare_prefect(work: Path) -> None:
+    """Create Prefect's database in the runs' PREFECT_HOME, as a user's ~/.prefect has it after the first run."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "prefect", "server", "database", "upgrade", "-y"], check=True,
+                   stdout=subprocess.DEVNULL, env=dict(os.environ, PREFECT_HOME=str(work / "prefect")))
+    print(f"Prefect database created in {work / 'prefect'}: {time.perf_counter() - started:.1f} s (not timed below; "
+          "the first run in a new PREFECT_HOME takes that much longer)")
+
+
 def corpus_size(out_dir: Path) -> dict[str, int]:
     import pandas as pd
 
@@ -255,7 +267,8 @@ def print_run(label: str, result: dict, size: dict, floor_s: float | None, rates
           f"(process tree); exit {result['returncode']}  [{result['load']}]")
     pages = size["pdf_pages"] + size["html_pages"]
     for stage, seconds in result["stages"].items():
-        rate = f"{pages / seconds:8.1f} pages/s {size['words'] / seconds:10,.0f} words/s" if rates and seconds else ""
+        rate = f"{pages / seconds:8.1f} pages/s {size['words'] / seconds:10,.0f} words/s" \
+            if rates and seconds and stage != "prefect" else ""
         print(f"    {stage:<14} {seconds:7.1f} s  {rate}")
 
 
@@ -293,6 +306,7 @@ def main() -> None:
                   f"trafilatura {floor['trafilatura_s'] * scale:.1f} s ({floor['html_pages']} pages) + "
                   f"pdfplumber {floor['pdfplumber_s'] * scale:.1f} s ({floor['pdf_pages']} pages) + "
                   f"spaCy full model {floor['spacy_s'] * scale:.1f} s ({floor['words']:,} words)  [{load_before} → {load()}]")
+        prepare_prefect(work)
         first = thb_run(corpus, work, args.extra)
         size = corpus_size(work / "extracted")
         print(f"tables: {size['documents']} documents ({size['failed']} failed), {size['pdf_pages']} PDF pages, "

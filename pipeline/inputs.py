@@ -78,6 +78,15 @@ def collect_inputs(sources: Iterable[str | Path] | None, *, refuse_all_missing: 
     return list(dict.fromkeys(found))
 
 
+def local_input_bytes(sources: Iterable[str | Path] | None) -> int:
+    """Bytes of the local files among ``sources``, folders walked; URLs and source names count nothing."""
+    try:
+        found = collect_inputs(sources, refuse_all_missing=False)
+    except OSError:
+        return 0
+    return sum(path.stat().st_size for source in found if not is_url(source) and (path := Path(source)).is_file())
+
+
 def _not_found_message(source: str) -> str:
     return f"no such file, folder, URL or registered source: {source}"
 

@@ -8,17 +8,15 @@ neither the documents nor their rows, so that memory does not grow with the corp
 
 from __future__ import annotations
 
-import multiprocessing
 import queue
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 
-from .run import Processed, Progress, document_rows, extend_rows, extract_outcomes, latest_versions, load_parsers, \
+from .parse_pool import ParsePool, ParsedRows, parser_processes
+from .run import Processed, Progress, document_rows, extend_rows, extract_outcomes, latest_versions, \
     no_progress, parse_documents, processed_input, wait_for_parsers
 from .settings import Settings
 from pipeline.ingest import StoredInput
@@ -37,9 +35,9 @@ def extract_and_parse(stored: list[StoredInput], settings: Settings, progress: P
     """Extract every stored input and parse the documents, parsing what is extracted while the rest is.
 
     The sandboxed workers extract in their own processes, driven from a thread of this process; each
-    group of documents is parsed as it arrives (up to ``PARSE_BATCH`` at a time): in this thread, or with
-    ``settings.nlp_processes`` > 1 in that many spawned parser processes (safe beside threads, unlike
-    fork).  At most ``WAITING`` extracted documents wait for the parsers.  ``stages`` receives, for
+    group of documents is parsed as it arrives (up to ``PARSE_BATCH`` at a time): in this thread, or when
+    :func:`pipeline.parse_pool.parser_processes` gives more than one, its blocks in that many spawned
+    parser processes (safe beside threads, unlike fork).  At most ``WAITING`` extracted documents wait for the parsers.  ``stages`` receives, for
     extraction and for parsing, the seconds from the start until each ended.  Without ``staged``, rows
     are those of :func:`pipeline.run.extract_inputs` followed by :func:`pipeline.run.parse_documents`, in
     another order across documents (the writer orders by document).  With ``staged``, each batch's
@@ -82,8 +80,8 @@ def extract_and_parse(stored: list[StoredInput], settings: Settings, progress: P
     results: dict[str, Processed] = {}
     rows: dict[str, list[dict]] = {}
     try:
-        with _parser_processes(settings, len(latest)) as (pool, processes):
-            pending: list[tuple[Future, list[Processed]]] = []
+        with _parser_processes(settings, sum(item.size for item in latest)) as (pool, processes):
+            pending: list[tuple[ParsedRows, list[Processed]]] = []
             finished = False
             while not finished:
                 batch, finished = _next_batch(arrived, by_id)
@@ -94,11 +92,11 @@ def extract_and_parse(stored: list[StoredInput], settings: Settings, progress: P
                 if pool is None or not documents:
                     _keep(rows, staged, batch, parse_documents(documents, settings) if documents else {})
                 else:
-                    pending.append((pool.submit(parse_documents, documents, replace(settings, nlp_processes=1)), batch))
+                    pending.append((pool.submit(documents), batch))
                 # each parser process has a batch and the next one waiting, no more: memory stays bounded
                 while len(pending) > 2 * processes or (finished and pending):
                     parsed, parsed_batch = pending.pop(0)
-                    _keep(rows, staged, parsed_batch, parsed.result())
+                    _keep(rows, staged, parsed_batch, parsed())
     finally:
         stop.set()
     timing["parse"] = time.monotonic() - started
@@ -125,14 +123,13 @@ def _keep(rows: dict[str, list[dict]], staged: Path | None, batch: list[Processe
 
 
 @contextmanager
-def _parser_processes(settings: Settings, documents: int) -> Iterator[tuple[ProcessPoolExecutor | None, int]]:
-    """Spawned processes, each with the parsers loaded, when more than one is asked for (else None); how many."""
-    processes = min(settings.nlp_processes, documents)
+def _parser_processes(settings: Settings, input_bytes: int) -> Iterator[tuple[ParsePool | None, int]]:
+    """A pool of parser processes when more than one pays (else None); how many."""
+    processes = parser_processes(settings, input_bytes)
     if processes <= 1:
         yield None, 1
         return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(processes, mp_context=context, initializer=load_parsers, initargs=(settings,)) as pool:
+    with ParsePool(settings, processes) as pool:
         yield pool, processes
 
 

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from . import __version__
-from .run import Processed, Progress, no_progress, document_rows, extract_inputs, parse_documents, summarise
+from .run import Processed, Progress, no_progress, document_rows, summarise
 from .schema import TABLES
 from .settings import Settings
 from pipeline.ingest import RawStore, StoredInput
@@ -80,9 +80,14 @@ def reprocess(settings: Settings, *, source: str | None = None, since: str | Non
     started = time.monotonic()
     store = RawStore(settings.raw_dir)
     selected = select_inputs(store, settings, source=source, since=since, everything=everything)
-    results: list[Processed] = extract_inputs(selected, settings, progress) if selected else []
+    results: list[Processed] = []
+    parsed: dict[str, list[dict]] = {}
+    if selected:
+        from .overlap import extract_and_parse
+
+        results, parsed = extract_and_parse(selected, settings, progress)
     rows = document_rows(results)
-    for table, table_rows in parse_documents([r.document for r in results if r.document], settings).items():
+    for table, table_rows in parsed.items():
         rows.setdefault(table, []).extend(table_rows)
     doc_ids = {r.doc_id for r in results}
     old = {name: read_table(settings.out_dir, name) for name in TABLES}

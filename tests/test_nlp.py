@@ -373,7 +373,8 @@ def test_model_pipeline_keeps_only_ner_and_sentences():
     from pipeline.entities.nlp import build_nlp
 
     nlp = build_nlp(DEFAULT_MODEL)
-    assert nlp.pipe_names[:2] == ["sentencizer", "ner"]
+    assert nlp.pipe_names[0] == "sentencizer" and nlp.disabled == ["ner"]     # run by thb_model_ner
+    assert nlp.pipe_names.index("thb_model_ner") == nlp.pipe_names.index("thb_persons") - 1
     assert not {"tagger", "parser", "lemmatizer", "attribute_ruler", "tok2vec"} & set(nlp.pipe_names)
     doc = nlp("Europol met Diane Schmitt, EU Anti-Trafficking Coordinator, in Moldova.")
     assert {(e.text, e.label_) for e in doc.ents} >= {("Europol", "ORG"), ("Moldova", "GPE"),

@@ -15,6 +15,7 @@ from pipeline.lazy import lazy_exports
 
 _EXPORTS = {
     "TABLES": ".tables", "DEFAULT_MODEL": ".nlp", "entity_tables": ".nlp", "get_nlp": ".nlp", "build_nlp": ".nlp",
+    "entity_batches": ".nlp", "parse_entity_batch": ".nlp", "tables_from_blocks": ".nlp",
     "model_available": ".nlp", "pipeline_versions": ".nlp", "LANGUAGE_MODELS": ".nlp",
     "load_organisations": ".gazetteer", "load_places": ".gazetteer",
     "find_legal_refs": ".legal", "find_figures": ".figures", "find_persons": ".people",

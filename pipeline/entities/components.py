@@ -5,6 +5,7 @@
                         (pycountry plus ``data/regions.toml``), demonyms, regions and cities;
 ``thb_legal_refs``      EU legal acts, COM/SWD documents, CELEX numbers and ELI URIs to CELEX;
 ``thb_named_orgs``      organisation names built on a head noun, law firms, publications, brands;
+``thb_model_ner``       the model's NER, on the sentences where it can add a row (:mod:`.model_ner`);
 ``thb_persons``         people with the role the text gives them;
 ``thb_model_orgs``      the model's ORG entities that survive the rules' filters;
 ``thb_figures``         stated quantities with unit, qualifier, subject and period;
@@ -30,6 +31,7 @@ from .figures import find_figures
 from .gazetteer import find_code_lists, load_organisations, load_places
 from .institutions import find_short_forms
 from .legal import find_legal_refs
+from .model_ner import ModelNerComponent
 from .org_names import find_named_orgs, part_of_title
 from .people import NOT_NAME_WORDS, find_definitions, find_persons, is_org_name, model_organisations
 from .spans import inside, overlaps, spans_of
@@ -53,6 +55,7 @@ def register_components() -> None:
     Language.factory("thb_gazetteer", func=lambda nlp, name: GazetteerComponent(nlp))
     Language.component("thb_legal_refs", func=_legal_refs_component)
     Language.component("thb_named_orgs", func=_named_orgs_component)
+    Language.factory("thb_model_ner", func=lambda nlp, name: ModelNerComponent(nlp, nlp.get_pipe("ner"), TABLES_ONLY))
     Language.factory("thb_persons", func=lambda nlp, name: PersonsComponent())
     Language.factory("thb_model_orgs", func=lambda nlp, name: ModelOrgsComponent(nlp))
     Language.component("thb_figures", func=_figures_component)
@@ -85,7 +88,6 @@ class GazetteerComponent:
         from spacy.matcher import PhraseMatcher
 
         self.places = load_places(language=nlp.lang)
-        self.has_ner = "ner" in nlp.pipe_names
         self.caseless = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.entries: dict[str, dict] = {}
@@ -116,8 +118,7 @@ class GazetteerComponent:
         spans = filter_spans([_Match(doc, start, end, key) for key, start, end in matches])
         hits = _empty_hits()
         hits["text"] = text = doc.user_data.get(TABLES_ONLY) or doc.text   # Doc.text walks every token
-        hits["model_ents"] = [(e.start_char, e.end_char, _MODEL_LABELS.get(e.label_, e.label_)) for e in doc.ents
-                              ] if self.has_ner else []
+        hits["model_ents"] = []     # thb_model_ner fills it, when the pipeline has a model
         hits["language"] = doc.lang_
         hits["sentences"] = _sentence_spans(doc, text)
         for span in spans:
@@ -146,7 +147,6 @@ class GazetteerComponent:
 
 
 # The French and German models label people PER and places LOC, the English one PERSON and GPE.
-_MODEL_LABELS = {"PER": "PERSON"}
 _GAZETTEER_TABLE = {"org": "organisations", "country": "countries", "region": "places", "city": "places"}
 
 

