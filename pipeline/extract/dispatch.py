@@ -30,9 +30,7 @@ def guess_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language, when there is enough text to tell."""
     if len(text) < 40:
         return None
-    import py3langid
-
-    return py3langid.classify(text[:5000])[0]
+    return _identifier().classify(text[:5000])[0]   # the blocks' identifier: one model loaded, not two
 
 
 # A block's own guess is kept only when it is sure: short blocks ("Contacts:", "Brussels, 18 October
