@@ -98,19 +98,17 @@ def _run_flow(sources, settings, progress, dask_address=None):
     server = start_local_server()     # first: it starts while Prefect is imported and the pipelines built
     from flows.ingest import ingest, ingest_on_dask, set_progress, settings_dict
 
-    from .run import RunSummary
+    from .run import RunSummary, parsers_released, preload_parsers
 
     set_progress(progress)
-    if not dask_address:  # this process parses: its pipelines are built while Prefect starts
-        from .run import preload_parsers
-
+    if not dask_address:  # this process parses: its pipelines are built while Prefect's server starts
         preload_parsers(settings, sources)
     flow = ingest
     if dask_address:
         flow = ingest_on_dask(dask_address)
         if settings.batches == 1:
             settings.batches = _dask_workers(dask_address)
-    with _signals_end_the_run(), serving(server):
+    with _signals_end_the_run(), serving(server), parsers_released():
         result = flow(sources=sources, settings=settings_dict(settings))
     result["out_dir"] = Path(result["out_dir"])
     seconds = time.monotonic() - started

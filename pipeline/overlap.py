@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .parse_pool import ParsePool, ParsedRows, parser_processes
+from .parse_pool import ParsePool, ParsedRows, parser_processes, preloaded_pool
 from .run import Processed, Progress, document_rows, extend_rows, extract_outcomes, latest_versions, \
     no_progress, parse_documents, processed_input, wait_for_parsers
 from .settings import Settings
@@ -126,10 +126,11 @@ def _keep(rows: dict[str, list[dict]], staged: Path | None, batch: list[Processe
 def _parser_processes(settings: Settings, input_bytes: int) -> Iterator[tuple[ParsePool | None, int]]:
     """A pool of parser processes when more than one pays (else None); how many."""
     processes = parser_processes(settings, input_bytes)
+    preloaded = preloaded_pool(settings, processes)
     if processes <= 1:
         yield None, 1
         return
-    with ParsePool(settings, processes) as pool:
+    with preloaded or ParsePool(settings, processes) as pool:
         yield pool, processes
 
 

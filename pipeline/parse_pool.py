@@ -46,6 +46,15 @@ class ParsePool:
         self._executor = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
                                              initializer=load_parsers, initargs=(settings,))
 
+    def start_processes(self) -> None:
+        """Start every process now (the executor starts them as work arrives), so that they load their pipelines."""
+        for _ in range(self.processes):
+            self._executor.submit(_started)
+
+    def parses_as(self, settings: Settings, processes: int) -> bool:
+        return processes == self.processes and entity_models(settings) == (self._model, self._models) \
+            and entities_enabled(settings) == entities_enabled(self.settings)
+
     def submit(self, documents: list[Document]) -> ParsedRows:
         """Queue the documents' blocks; the other parsers run now.  Gives a call that waits for the rows."""
         from pipeline.entities import entity_batches, parse_entity_batch
@@ -72,3 +81,35 @@ class ParsePool:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _started() -> None:
+    """Nothing: a task that makes the executor start a process."""
+
+
+_preloaded: list[ParsePool] = []
+
+
+def preload_pool(settings: Settings, processes: int) -> None:
+    """Start a pool's processes now, to overlap work that waits (Prefect's start); :func:`preloaded_pool` takes it."""
+    pool = ParsePool(settings, processes)
+    pool.start_processes()
+    _preloaded.append(pool)
+
+
+def preloaded_pool(settings: Settings, processes: int) -> ParsePool | None:
+    """The preloaded pool if it parses as ``settings`` with ``processes`` processes; any other preloaded pool is closed."""
+    taken = None
+    while _preloaded:
+        pool = _preloaded.pop()
+        if taken is None and pool.parses_as(settings, processes):
+            taken = pool
+        else:
+            pool.close()
+    return taken
+
+
+def release_preloaded_pools() -> None:
+    """Close preloaded pools that no parse stage took (the run ended before, or had nothing to parse)."""
+    while _preloaded:
+        _preloaded.pop().close()

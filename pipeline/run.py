@@ -179,19 +179,34 @@ _preloading: list[threading.Thread] = []
 
 
 def preload_parsers(settings: Settings, sources: Iterable[str | Path] | None = None) -> None:
-    """Start building the parsers' pipelines in a thread, to overlap work that waits (Prefect's start).
+    """Start building the parsers' pipelines, to overlap work that waits (Prefect's start).
 
-    Only when this process parses: not when the local files among ``sources`` are enough for parser
-    processes (:func:`pipeline.parse_pool.parser_processes`), which build their own.  :func:`wait_for_parsers`
-    waits for the thread, so that the pipelines are not built twice.  The pipelines of other languages are
-    built too: about 8 s for French, taken off the run's critical path when the corpus has French blocks.
+    When the local files among ``sources`` are enough for parser processes
+    (:func:`pipeline.parse_pool.parser_processes`), their pool is started, and each builds its own;
+    else this process's are built in a thread, which :func:`wait_for_parsers` waits for, so that the
+    pipelines are not built twice.  The pipelines of other languages are built too: about 8 s for French,
+    taken off the run's critical path when the corpus has French blocks.
     """
-    from .parse_pool import parser_processes
+    from .parse_pool import parser_processes, preload_pool
 
-    if entities_enabled(settings) and parser_processes(settings, local_input_bytes(sources)) <= 1:
+    processes = parser_processes(settings, local_input_bytes(sources))
+    if entities_enabled(settings) and processes > 1:
+        preload_pool(settings, processes)
+    elif entities_enabled(settings):
         thread = threading.Thread(target=_load_quietly, args=(settings,), name="thb-preload", daemon=True)
         thread.start()
         _preloading.append(thread)
+
+
+@contextmanager
+def parsers_released() -> Iterator[None]:
+    """At the end, close the parser processes :func:`preload_parsers` started that no parse stage took."""
+    try:
+        yield
+    finally:
+        from .parse_pool import release_preloaded_pools
+
+        release_preloaded_pools()
 
 
 def _load_quietly(settings: Settings) -> None:
@@ -288,18 +303,19 @@ def ingest(sources: Iterable[str | Path] | None = None, settings: Settings | Non
     settings = settings or Settings()
     started = time.monotonic()
     preload_parsers(settings, sources)
-    stages: dict[str, float] = {}
-    store = RawStore(settings.raw_dir)
-    with timed_stage(stages, "store"):
-        gathered = gather_inputs(*plan_inputs(sources, settings), store, settings, progress)
-        stored, unchanged = skip_unchanged(gathered.stored, settings)
-    from .overlap import extract_and_parse
+    with parsers_released():
+        stages: dict[str, float] = {}
+        store = RawStore(settings.raw_dir)
+        with timed_stage(stages, "store"):
+            gathered = gather_inputs(*plan_inputs(sources, settings), store, settings, progress)
+            stored, unchanged = skip_unchanged(gathered.stored, settings)
+        from .overlap import extract_and_parse
 
-    with staging_folder(settings.out_dir) as staged:
-        extracted, _ = extract_and_parse(stored, settings, progress, stages, staged=staged)
-        results = extracted + gathered.failed
-        with timed_stage(stages, "write"):
-            counts = write_staged(settings, staged, results, store.fetches(), gathered.failed)
+        with staging_folder(settings.out_dir) as staged:
+            extracted, _ = extract_and_parse(stored, settings, progress, stages, staged=staged)
+            results = extracted + gathered.failed
+            with timed_stage(stages, "write"):
+                counts = write_staged(settings, staged, results, store.fetches(), gathered.failed)
     return summarise(results, counts, settings.out_dir, started, gathered.discovery_failures, stages, unchanged)
 
 

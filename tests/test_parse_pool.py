@@ -52,3 +52,26 @@ def test_a_second_process_is_used_only_for_large_inputs_on_two_cores(monkeypatch
     assert parser_processes(replace(auto, nlp_processes=3), 0) == 3
     monkeypatch.setattr("os.cpu_count", lambda: 1)
     assert parser_processes(auto, 10 * PROCESSES_PAY_FROM_BYTES) == 1
+
+
+def test_a_pool_started_before_the_run_is_taken_by_its_parse_stage_or_closed(tmp_path):
+    from pipeline import parse_pool
+    from pipeline.run import parsers_released, preload_parsers
+
+    settings = Settings(out_dir=tmp_path / "out", raw_dir=tmp_path / "raw", spacy_model="none", nlp_processes=0)
+    big = tmp_path / "inputs"
+    big.mkdir()
+    (big / "report.pdf").write_bytes(b"%PDF-1.4\n" + b"0" * PROCESSES_PAY_FROM_BYTES)
+    with parsers_released():
+        preload_parsers(settings, [str(tmp_path / "small.html")])     # missing: nothing local to size
+        assert not parse_pool._preloaded
+        preload_parsers(settings, [str(big)])
+        assert parse_pool._preloaded
+        pool = parse_pool.preloaded_pool(settings, 2)
+        assert pool is not None and parse_pool.preloaded_pool(settings, 2) is None      # taken once
+        pool.close()
+        preload_parsers(settings, [str(big)])
+        assert parse_pool.preloaded_pool(replace(settings, spacy_models="fr=none"), 2) is None  # another: closed
+        assert not parse_pool._preloaded
+        preload_parsers(settings, [str(big)])
+    assert not parse_pool._preloaded        # closed at the end when no parse stage took it
