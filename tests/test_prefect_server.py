@@ -72,3 +72,16 @@ def test_a_server_that_cannot_start_is_reported(monkeypatch):
     server = LocalServer()
     with pytest.raises(RuntimeError, match="exited with status 7"):
         server.wait_until_ready(30)
+
+
+def test_an_api_url_from_prefect_settings_wins_over_the_temporary_server(monkeypatch, tmp_path):
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    server = start_local_server()
+    assert server is not None and server.process is not None
+    with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:9/api"}):     # as a profile would set it
+        with serving(server):
+            assert server.process is None                       # stopped unused
+            assert PREFECT_API_URL.value() == "http://127.0.0.1:9/api"
