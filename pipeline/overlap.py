@@ -35,13 +35,14 @@ def extract_and_parse(stored: list[StoredInput], settings: Settings, progress: P
     """Extract every stored input and parse the documents, parsing what is extracted while the rest is.
 
     The sandboxed workers extract in their own processes, driven from a thread of this process; each
-    group of documents is parsed as it arrives (up to ``PARSE_BATCH`` at a time): in this thread, or when
-    :func:`pipeline.parse_pool.parser_processes` gives more than one, its blocks in that many spawned
-    parser processes (safe beside threads, unlike fork).  At most ``WAITING`` extracted documents wait for the parsers.  ``stages`` receives, for
-    extraction and for parsing, the seconds from the start until each ended.  Without ``staged``, rows
-    are those of :func:`pipeline.run.extract_inputs` followed by :func:`pipeline.run.parse_documents`, in
-    another order across documents (the writer orders by document).  With ``staged``, each batch's
-    rows, its documents rows included, are staged there, the results keep no document and the rows
+    group of documents is parsed as it arrives (up to ``PARSE_BATCH`` at a time): in this thread, or
+    when :func:`pipeline.parse_pool.parser_processes` gives more than one, its blocks in that many
+    spawned parser processes (safe beside threads, unlike fork).  At most ``WAITING`` extracted
+    documents wait for the parsers.  ``stages`` receives, for extraction and for parsing, the seconds
+    from the start until each ended.  Without ``staged``, rows are those of
+    :func:`pipeline.run.extract_inputs` followed by :func:`pipeline.run.parse_documents`, in another
+    order across documents (the writer orders by document).  With ``staged``, each batch's rows, its
+    documents rows included, are staged there, the results keep no document and the rows
     returned are empty.
     """
     latest = latest_versions(stored)

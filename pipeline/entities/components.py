@@ -146,7 +146,6 @@ class GazetteerComponent:
         return dict(hit, kind=entry["kind"])
 
 
-# The French and German models label people PER and places LOC, the English one PERSON and GPE.
 _GAZETTEER_TABLE = {"org": "organisations", "country": "countries", "region": "places", "city": "places"}
 
 

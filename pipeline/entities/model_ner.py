@@ -21,7 +21,8 @@ _RULE_TABLES = ("organisations", "countries", "places", "legal_refs")
 # Tokens of context kept on each side of a run: the sm models' NER reads each token through four
 # convolution layers of window 1, so a token's vector depends on the four tokens either side of it.
 CONTEXT_TOKENS = 4
-MODEL_LABELS = {"PER": "PERSON"}     # French models say PER
+# The French and German models label people PER and places LOC, the English one PERSON and GPE.
+MODEL_LABELS = {"PER": "PERSON"}
 
 
 class ModelNerComponent:
