@@ -94,5 +94,5 @@ def test_skipping_sentences_changes_no_row():
         reading_all = tables_from_blocks(documents, [pair for batch in batches for pair in parse_entity_batch(batch)])
     finally:
         component.every_sentence = False
-    assert sum(1 for row in reading_all["organisations"] if row["source"] == "model") >= 5
+    assert sum(1 for row in reading_all["organisations"] if row["source"] == "model") >= 3 and reading_all["persons"]
     assert skipping == reading_all
