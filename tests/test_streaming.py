@@ -153,3 +153,15 @@ def test_a_text_column_missing_from_a_batch_merges_with_the_stored_text(tmp_path
         write_tables(tmp_path, {}, {"b"}, staged=staged)
     blocks = pd.read_parquet(tmp_path / "blocks.parquet")
     assert blocks["language"].tolist()[0] == "en" and pd.isna(blocks["language"].tolist()[1])
+
+
+def test_a_new_run_removes_the_temporary_files_of_a_writer_killed_before_its_renames(tmp_path):
+    from pipeline.store import staging_folder
+
+    left = [".blocks.parquet.89wsnlbo.tmp", ".thb.sqlite.6kdyfkq0.tmp", ".thb.sqlite.6kdyfkq0.tmp-journal",
+            ".metadata.json.k2j3h4g5.tmp", ".claim_matrix.csv.a1b2c3d4.tmp"]
+    others = [".report.html.tmp", ".page-3.png.x8y9z0ab.tmp", "blocks.parquet"]     # the review app's, a table
+    for name in left + others:
+        (tmp_path / name).write_bytes(b"x")
+    with staging_folder(tmp_path):
+        assert sorted(p.name for p in tmp_path.iterdir() if not p.is_dir()) == sorted(others)

@@ -40,11 +40,28 @@ def staging_folder(out_dir: Path | str) -> Iterator[Path]:
 
 
 def remove_stale(out_dir: Path) -> None:
-    """Remove the staging folders of runs that were killed (their process is gone)."""
+    """Remove what killed runs left: their staging folders (their process is gone), and the temporary
+    files of a writer killed before its renames (a run holds the output folder's lock, so no other
+    writer is writing them; the review app's temporary files have other names and are left alone)."""
     for folder in out_dir.glob(f"{STAGING_PREFIX}*"):
         pid = folder.name[len(STAGING_PREFIX):].partition("-")[0]
         if pid.isdigit() and not _alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
+    for path in out_dir.glob(".*.tmp*"):
+        if _writers_temporary(path.name):
+            path.unlink(missing_ok=True)
+
+
+def _writers_temporary(name: str) -> bool:
+    """Whether ``name`` is the writer's ``.<file>.<random>.tmp`` (or its SQLite journal or WAL)."""
+    from pipeline.schema import EXPORTS
+
+    from .datasette import METADATA_NAME
+    from .tables import SQLITE_NAME
+
+    stem, dot_tmp, rest = name[1:].rpartition(".tmp")
+    written = {f"{table}.parquet" for table in TABLES} | {SQLITE_NAME, METADATA_NAME, *EXPORTS}
+    return bool(dot_tmp) and rest in ("", "-journal", "-wal", "-shm") and stem.rpartition(".")[0] in written
 
 
 def _alive(pid: int) -> bool:
