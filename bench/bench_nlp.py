@@ -4,9 +4,11 @@
 
 The same block texts go through:
   bare model     ``nlp.pipe`` of the model as the stage loads it (NER only, plus a sentencizer), nothing else,
-                 with spaCy's ``n_process`` and, for two processes, over a fork pool as the stage does;
+                 with spaCy's ``n_process`` and, for two processes, batches over a fork pool;
   whole stage    ``pipeline.entities.nlp.entity_tables`` with the model: gazetteer, rules, model filters, rows;
-  rules only     ``entity_tables`` on ``spacy.blank("en")`` (no model installed, or ``model=None``).
+                 for two processes, over :class:`pipeline.parse_pool.ParsePool` as ``thb run`` does (started
+                 and warmed before timing; the footnote parser runs too; its processes' CPU is not counted);
+  rules only     the same on ``spacy.blank("en")`` (no model installed, or ``model=None``).
 ``--full`` adds the model with every component (tagger, parser, lemmatizer ...) for reference.
 Text: the Dutch National Rapporteur's quantitative report from ../shared/corpus (``nrm``, the default
 when it is there) or the two seeds, repeated until ``--words`` words.  Pipelines are built and warmed up
@@ -72,6 +74,23 @@ def bare_in_pool(texts: list[str], processes: int, batch_size: int) -> int:
         return sum(pool.imap(_bare_batch, batches))
 
 
+def whole_stage(documents, model, pool):
+    """The entity stage's rows: in this process, or over ``pool`` (a warmed ParsePool)."""
+    from pipeline.entities.nlp import entity_tables
+
+    return pool.submit(documents)() if pool else entity_tables(documents, model=model)
+
+
+def warmed_pool(model, documents):
+    from pipeline.parse_pool import ParsePool
+    from pipeline.settings import Settings
+
+    pool = ParsePool(Settings(spacy_model=model or "none", nlp_processes=2), 2)
+    pool.start_processes()
+    pool.submit(documents)()
+    return pool
+
+
 def timed(run) -> tuple[float, float]:
     """Wall seconds and CPU seconds (this process and its finished children)."""
     import os
@@ -88,7 +107,7 @@ def main() -> None:
     parser.add_argument("--source", choices=("nrm", "seeds"), default="nrm")
     parser.add_argument("--words", type=int, default=40_000)
     parser.add_argument("--model", default=None, help="spaCy pipeline (default: pipeline.entities.nlp.DEFAULT_MODEL)")
-    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--batch-size", type=int, default=64, help="nlp.pipe batches of the bare model (the stage's are 64)")
     parser.add_argument("--full", action="store_true", help="also time the model with all its components")
     parser.add_argument("--repeat", type=int, default=3, help="rounds; the best time of each pipeline is kept")
     args = parser.parse_args()
@@ -114,9 +133,9 @@ def main() -> None:
         runs.append(("bare model, batches over a process pool", 2,
                      lambda: bare_in_pool(texts, 2, args.batch_size)))
         get_nlp(model)
-        for n in (1, 2):
-            runs.append(("whole stage with the model", n,
-                         lambda n=n: entity_tables(documents, model=model, n_process=n, batch_size=args.batch_size)))
+        model_pool = warmed_pool(model, documents[:2])
+        for n, pool in ((1, None), (2, model_pool)):
+            runs.append(("whole stage with the model", n, lambda pool=pool: whole_stage(documents, model, pool)))
         if args.full:
             full = spacy.load(model)
             runs.append((f"full model ({', '.join(full.pipe_names)})", 1,
@@ -124,9 +143,9 @@ def main() -> None:
     else:
         print(f"model {model} is not installed: rules only")
     get_nlp(None)
-    for n in (1, 2):
-        runs.append(("whole stage, rules only (blank)", n,
-                     lambda n=n: entity_tables(documents, model=None, n_process=n, batch_size=args.batch_size)))
+    rules_pool = warmed_pool(None, documents[:2])
+    for n, pool in ((1, None), (2, rules_pool)):
+        runs.append(("whole stage, rules only (blank)", n, lambda pool=pool: whole_stage(documents, None, pool)))
 
     warm = documents[:1]
     entity_tables(warm, model=None)

@@ -92,10 +92,16 @@ def test_gazetteer_entries_are_consistent():
     assert versions["model"] is None and versions["organisations"] and versions["regions"]
 
 
-def test_two_processes_give_the_same_rows():
+def test_two_processes_give_the_same_rows(tmp_path):
+    from pipeline.parse_pool import ParsePool
+    from pipeline.settings import Settings
+
     docs = [document(("paragraph", f"In {2010 + i}, Europol found {100 + i} victims in Ukraine."), doc_id=f"d{i}")
             for i in range(6)]
-    assert entity_tables(docs, model=None, n_process=2, batch_size=2) == entity_tables(docs, model=None)
+    settings = Settings(out_dir=tmp_path / "out", raw_dir=tmp_path / "raw", spacy_model="none")
+    with ParsePool(settings, 2) as pool:
+        rows = pool.submit(docs)()
+    assert {table.name: rows[table.name] for table in TABLES} == entity_tables(docs, model=None)
 
 
 def test_run_on_blocks_keep_a_window_of_text_as_sentence():

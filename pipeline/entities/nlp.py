@@ -1,7 +1,7 @@
 """Building the spaCy pipeline, and running it over documents for their entity tables.
 
-Every block of every document goes through ``nlp.pipe`` in batches; ``n_process`` spreads the
-batches over forked worker processes that send back plain rows.  The pipeline is the
+Every block of every document goes through ``nlp.pipe`` in batches (:func:`entity_batches`), which
+:mod:`pipeline.parse_pool` may spread over parser processes that send back plain rows.  The pipeline is the
 ``sentencizer`` (the model's parser is excluded for speed), then the rules' components
 (:mod:`.components`), among them ``thb_model_ner``, which runs the statistical model's ``ner`` (when a
 model is installed) on the sentences where it can add a row.
@@ -121,24 +121,19 @@ def pipeline_for(language: str | None, model: str | None, models: dict[str, str 
     return model, "en"
 
 
-def _get_pipelines(keys: list[tuple[str | None, str]]) -> None:
-    for model, language in keys:
-        get_nlp(model, language)
-
-
 # --- entry point -------------------------------------------------------------------------------------
 
 def entity_tables(documents: list[Document], *, model: str | None = DEFAULT_MODEL,
-                  models: dict[str, str | None] | None = None, n_process: int = 1,
-                  batch_size: int = 64) -> dict[str, list[dict]]:
+                  models: dict[str, str | None] | None = None, batch_size: int = 64) -> dict[str, list[dict]]:
     """The organisations, countries, persons, legal_refs and figures tables for ``documents``.
 
     Every block goes through the pipeline of its language (``models``, default
     :data:`LANGUAGE_MODELS`; other languages through ``model``) with ``nlp.pipe`` in batches of
-    ``batch_size``; ``n_process`` > 1 (or -1 for every core) spreads the batches over worker processes.
+    ``batch_size``, in this process; :class:`pipeline.parse_pool.ParsePool` spreads the same batches
+    over parser processes.
     """
     batches = entity_batches(documents, model=model, models=models, batch_size=batch_size)
-    return tables_from_blocks(documents, block_results(batches, n_process=n_process))
+    return tables_from_blocks(documents, (pair for batch in batches for pair in parse_entity_batch(batch)))
 
 
 def entity_batches(documents: list[Document], *, model: str | None = DEFAULT_MODEL,
@@ -164,30 +159,6 @@ def tables_from_blocks(documents: list[Document], results) -> dict[str, list[dic
         for name, rows in document_rows(document, found[d]).items():
             tables[name].extend(rows)
     return tables
-
-
-def block_results(batches: list[tuple], *, n_process: int = 1):
-    """``((d, b), result)`` for each block of :func:`entity_batches`' batches.
-
-    Worker processes get batches of texts and send back plain rows.  spaCy's own ``n_process`` is not
-    used: it ships every Doc back with ``Doc.to_bytes``, and srsly looks up msgpack entry points on
-    each call (3 ms a Doc here), which made two processes slower than one.
-    """
-    import multiprocessing
-    import os
-
-    keys = list(dict.fromkeys(key for key, _batch in batches))
-    _get_pipelines(keys)      # built once, before workers fork, so they share them
-    processes = (os.cpu_count() or 1) if n_process == -1 else n_process
-    if processes <= 1 or len(batches) <= 1:
-        for batch in batches:
-            yield from parse_entity_batch(batch)
-        return
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with context.Pool(min(processes, len(batches)), initializer=_get_pipelines, initargs=(keys,)) as pool:
-        for results in pool.imap(parse_entity_batch, batches):
-            yield from results
 
 
 def parse_entity_batch(keyed_batch: tuple) -> list[tuple]:
